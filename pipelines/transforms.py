@@ -1,0 +1,236 @@
+"""The job's steps as composite PTransforms; each DoFn is a thin wrapper around a pure function.
+
+An element moving through the job is an ``Item``: where it came from, the raw item as published,
+and the document being built. Anything a step cannot take leaves on the ``dead`` output as a dead
+letter, so one bad message never stops the rest.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from typing import Callable
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+
+from wirefeed import deadletter, enrich, kafka_io
+from wirefeed.config import ElasticsearchConfig
+
+DEAD = "dead"
+NAMESPACE = "wirefeed"
+
+
+@dataclass(frozen=True)
+class Item:
+    origin: str       # topic/partition/offset, for dead letters and logs
+    offset: int
+    raw: dict
+    doc: dict | None = None
+
+
+def counter(name: str):
+    return Metrics.counter(NAMESPACE, name)
+
+
+# Reading -------------------------------------------------------------------------------------------
+
+class ReadOffsetRange(beam.DoFn):
+    """All records of one Kafka offset range."""
+
+    def __init__(self, bootstrap: str):
+        self.bootstrap = bootstrap
+        self.records_read = counter("records_read")
+
+    def process(self, offset_range: kafka_io.OffsetRange):
+        for record in kafka_io.read_range(self.bootstrap, offset_range):
+            self.records_read.inc()
+            yield record
+
+
+class ReadRawSnapshot(beam.PTransform):
+    """The records of ``wirefeed.raw`` between the committed offsets and the end as of the job's start."""
+
+    def __init__(self, bootstrap: str, ranges: list[kafka_io.OffsetRange]):
+        super().__init__()
+        self.bootstrap = bootstrap
+        self.ranges = ranges
+
+    def expand(self, pbegin):
+        return (pbegin
+                | "OffsetRanges" >> beam.Create(self.ranges)
+                | "ReadRanges" >> beam.ParDo(ReadOffsetRange(self.bootstrap))
+                | "SpreadOverWorkers" >> beam.Reshuffle())
+
+
+class DecodeRawItem(beam.DoFn):
+    """Kafka record -> Item, checking the raw-item schema at this stage boundary."""
+
+    def process(self, record: dict):
+        origin = f"{record['topic']}/{record['partition']}/{record['offset']}"
+        try:
+            raw = json.loads(record["value"].decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, AttributeError) as exc:
+            counter("deadletters").inc()
+            yield beam.pvalue.TaggedOutput(DEAD, deadletter.dead_letter(
+                "decode", f"not a JSON message: {exc}", record["value"] or b"", error_type=type(exc).__name__,
+                item_id=record.get("key"), source=origin))
+            return
+        try:
+            enrich.validate_raw(raw)
+        except enrich.Rejected as exc:
+            counter("deadletters").inc()
+            yield beam.pvalue.TaggedOutput(DEAD, deadletter.dead_letter(
+                exc.stage, exc.reason, raw, item_id=record.get("key"), source=origin))
+            return
+        counter("items_in").inc()
+        yield Item(origin=origin, offset=record["offset"], raw=raw)
+
+
+# Enriching -----------------------------------------------------------------------------------------
+
+class ApplyStage(beam.DoFn):
+    """Runs one pure stage function on the item's document (the raw item for the first stage)."""
+
+    def __init__(self, stage: Callable[[dict], dict]):
+        self.stage = stage
+
+    def process(self, item: Item):
+        try:
+            doc = self.stage(item.raw if item.doc is None else item.doc)
+        except enrich.Rejected as exc:
+            counter("deadletters").inc()
+            yield beam.pvalue.TaggedOutput(DEAD, deadletter.dead_letter(
+                exc.stage, exc.reason, item.raw, item_id=item.raw.get("id"), source=item.origin))
+            return
+        except Exception as exc:  # noqa: BLE001 - a bug on one item must not stop the job
+            counter("deadletters").inc()
+            yield beam.pvalue.TaggedOutput(DEAD, deadletter.dead_letter(
+                self.stage.__name__, f"unexpected error: {type(exc).__name__}: {exc}", item.raw,
+                error_type=type(exc).__name__, item_id=item.raw.get("id"), source=item.origin))
+            return
+        yield replace(item, doc=doc)
+
+
+class EnrichItems(beam.PTransform):
+    """Clean, tag language, tag topics and check the document schema: one named step per stage."""
+
+    STEPS = (("Clean", enrich.clean), ("TagLanguage", enrich.tag_language), ("TagTopics", enrich.tag_topics),
+             ("ValidateDocument", enrich.validate_document))
+
+    def expand(self, items):
+        dead = []
+        for name, stage in self.STEPS:
+            outputs = items | name >> beam.ParDo(ApplyStage(stage)).with_outputs(DEAD, main="items")
+            items = outputs.items
+            dead.append(outputs[DEAD])
+        return {"items": items, DEAD: dead | "EnrichDeadLetters" >> beam.Flatten()}
+
+
+# Exact duplicates ----------------------------------------------------------------------------------
+
+def _latest(items):
+    return max(items, key=lambda item: enrich.version_order(item.doc, item.offset), default=None)
+
+
+class KeepCanonical(beam.DoFn):
+    def __init__(self):
+        self.duplicates = counter("exact_duplicates")
+
+    def process(self, keyed):
+        _, items = keyed
+        ordered = sorted(items, key=lambda item: enrich.canonical_order(item.doc))
+        self.duplicates.inc(len(ordered) - 1)
+        yield ordered[0]
+
+
+class DropExactDuplicates(beam.PTransform):
+    """The latest version of each item id, then one item per normalised content."""
+
+    def expand(self, items):
+        return (items
+                | "KeyById" >> beam.Map(lambda item: (item.doc["id"], item))
+                | "LatestVersion" >> beam.CombinePerKey(_latest)
+                | "DropIds" >> beam.Values()
+                | "KeyByContent" >> beam.Map(lambda item: (item.doc["content_hash"], item))
+                | "GroupCopies" >> beam.GroupByKey()
+                | "KeepCanonical" >> beam.ParDo(KeepCanonical()))
+
+
+# Writing -------------------------------------------------------------------------------------------
+
+class BulkIndex(beam.DoFn):
+    """One bulk request per batch; documents Elasticsearch rejects leave as dead letters."""
+
+    def __init__(self, es: ElasticsearchConfig):
+        self.es = es
+        self.client = None
+        self.indexed = counter("indexed")
+        self.stale = counter("stale_versions")
+        self.copies = counter("exact_duplicates")
+
+    def setup(self):
+        from wirefeed.es_io import make_client
+
+        self.client = make_client(self.es)
+
+    def process(self, batch: list[Item]):
+        from wirefeed.es_io import bulk_index
+
+        by_id = {item.doc["id"]: item for item in batch}
+        outcome = bulk_index(self.client, self.es.index, [item.doc for item in batch], self.es.max_retries)
+        self.indexed.inc(outcome.indexed)
+        self.stale.inc(outcome.stale)
+        self.copies.inc(outcome.duplicates)
+        for doc, reason in outcome.rejected:
+            counter("deadletters").inc()
+            item = by_id[doc["id"]]
+            yield beam.pvalue.TaggedOutput(DEAD, deadletter.dead_letter(
+                "index", reason, item.raw, error_type="ElasticsearchRejected", item_id=doc["id"], source=item.origin))
+
+    def teardown(self):
+        if self.client is not None:
+            self.client.close()
+
+
+class IndexDocuments(beam.PTransform):
+    def __init__(self, es: ElasticsearchConfig):
+        super().__init__()
+        self.es = es
+
+    def expand(self, items):
+        outputs = (items
+                   | "Batch" >> beam.BatchElements(min_batch_size=1, max_batch_size=self.es.bulk_size)
+                   | "BulkIndex" >> beam.ParDo(BulkIndex(self.es)).with_outputs(DEAD, main="indexed"))
+        return outputs[DEAD]
+
+
+class PublishDeadLetters(beam.DoFn):
+    """Sends dead letters to Kafka; a bundle ends only once the broker acknowledged them."""
+
+    def __init__(self, bootstrap: str, topic: str):
+        self.bootstrap = bootstrap
+        self.topic = topic
+        self.producer = None
+
+    def setup(self):
+        self.producer = kafka_io.JsonProducer(self.bootstrap, client_id="wirefeed-deadletters")
+
+    def process(self, letter: dict):
+        self.producer.send(self.topic, letter, key=letter.get("item_id"))
+
+    def finish_bundle(self):
+        self.producer.flush()
+
+    def teardown(self):
+        if self.producer is not None:
+            self.producer.close()
+
+
+class WriteDeadLetters(beam.PTransform):
+    def __init__(self, bootstrap: str, topic: str):
+        super().__init__()
+        self.bootstrap = bootstrap
+        self.topic = topic
+
+    def expand(self, letters):
+        return letters | "Publish" >> beam.ParDo(PublishDeadLetters(self.bootstrap, self.topic))

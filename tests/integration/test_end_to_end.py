@@ -1,0 +1,65 @@
+"""The shared Arabic feed, end to end: HTTP -> Kafka -> Beam on Prism -> Elasticsearch."""
+from tests.conftest import ARABIC_FEED
+from tests.integration.conftest import copy_feed
+from wirefeed import kafka_io
+from wirefeed.es_io import search
+from wirefeed.text.normalize import matching_form
+
+
+def test_arabic_syndication_feed_end_to_end_and_idempotent(job, feed_server):
+    folder, base = feed_server
+    name = copy_feed(ARABIC_FEED, folder)
+    job.write_config([{"url": f"{base}/{name}", "language": "ar"}])
+
+    first = job.run()
+    assert first.returncode == 0, first.stderr
+    docs = job.documents()
+    # Four items: one is an update (same guid) of another, so three documents.
+    assert len(docs) == 3
+
+    hits = search(job.es(), job.index, "فيضانات الساحل")
+    flood = next(docs[h["id"]] for h in hits if h["url"].endswith("/news/1001"))
+    assert flood["wire_agency"] == "AFP"
+    assert "600" in flood["title"]  # the corrected headline of the update replaced the first version
+    paragraphs = flood["body"].split("\n\n")
+    assert len(paragraphs) == 3
+    assert len({matching_form(p) for p in paragraphs}) == 3  # each paragraph once
+    assert not flood["body"].startswith("أخبار المدينة")
+    assert "ا ف ب" not in flood["body"]
+    assert flood["language"] == "ar"
+    assert flood["topics"][0]["code"] == "medtop:03000000"
+    assert {d["topics"][0]["code"] for d in docs.values() if "كأس" in d["title"]} == {"medtop:15000000"}
+
+    # Offsets are committed: the group's position is the end of every partition.
+    remaining = kafka_io.snapshot(job.settings.kafka_bootstrap, job.raw_topic, job.name)
+    assert remaining and all(r.size == 0 for r in remaining)
+
+    # A second scheduled run re-reads the feed: nothing new in the index.
+    second = job.run()
+    assert second.returncode == 0, second.stderr
+    again = job.documents()
+    assert again.keys() == docs.keys()
+    without_fetch_time = lambda d: {k: v for k, v in d.items() if k != "fetched_at"}  # noqa: E731
+    assert {i: without_fetch_time(d) for i, d in again.items()} == {i: without_fetch_time(d) for i, d in docs.items()}
+
+    table = job.wirefeed("search", "فيضانات", "--config", str(job.workdir / "config.yaml"))
+    assert table.returncode == 0 and "نحو 600" in table.stdout
+
+
+def test_process_with_nothing_new_exits_0(job):
+    job.write_config([])
+    result = job.run("process")
+    assert result.returncode == 0, result.stderr
+
+
+def test_unreachable_elasticsearch_fails_with_3_and_commits_nothing(job, feed_server):
+    folder, base = feed_server
+    name = copy_feed(ARABIC_FEED, folder)
+    job.write_config([{"url": f"{base}/{name}"}])
+    assert job.run("ingest").returncode == 0
+    job.write_config([], url="http://127.0.0.1:9")  # nothing listens on the discard port
+    result = job.run("process")
+    assert result.returncode == 3
+    assert "cannot reach Elasticsearch" in result.stderr or "failed" in result.stderr
+    pending = kafka_io.snapshot(job.settings.kafka_bootstrap, job.raw_topic, job.name)
+    assert sum(r.size for r in pending) == 4

@@ -1,0 +1,42 @@
+from wirefeed.text.clean import clean_item, content_hash, remove_repeated_paragraphs
+from wirefeed.text.normalize import matching_form
+
+
+def test_repeated_paragraphs_go_even_with_edits_at_the_edges():
+    second = "The union said its members had rejected a wage offer that fell well below inflation."
+    kept, removed = remove_repeated_paragraphs(["Alpha beta gamma delta.", second,
+                                                "alpha beta gamma delta", second + " (AFP)"])
+    assert kept == ["Alpha beta gamma delta.", second]
+    assert len(removed) == 2
+
+
+def test_different_paragraphs_stay():
+    kept, _ = remove_repeated_paragraphs(["The minister resigned.", "The minister resigned on Monday after a vote "
+                                          "of no confidence in parliament."])
+    assert len(kept) == 2
+
+
+def test_shared_arabic_feed_item_1_is_cleaned(arabic_feed_raw_items):
+    first = arabic_feed_raw_items[0]
+    text = clean_item(first["title"], first["summary"], first["body"], first["content_type"],
+                      [first["source"]["title"]])
+    assert text.wire_agency == "AFP"
+    assert len(text.paragraphs) == 3, text.paragraphs
+    assert len({matching_form(p) for p in text.paragraphs}) == 3
+    assert not text.paragraphs[0].startswith("أخبار المدينة")
+    assert "ا ف ب" not in text.body
+    assert text.summary == text.paragraphs[0]
+
+
+def test_footer_lines_are_removed(arabic_feed_raw_items):
+    second = arabic_feed_raw_items[1]
+    text = clean_item(second["title"], second["summary"], second["body"], second["content_type"])
+    assert text.dateline == "الساحل"
+    assert all("تابعونا" not in p for p in text.paragraphs)
+    assert len(text.paragraphs) == 2
+
+
+def test_content_hash_ignores_diacritics_and_falls_back_to_title():
+    assert content_hash("x", "مَدرسة") == content_hash("y", "مدرسه")
+    assert content_hash("A title", "") == content_hash("a TITLE!", "")
+    assert content_hash("t", "one") != content_hash("t", "two")

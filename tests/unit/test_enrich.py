@@ -1,0 +1,56 @@
+import copy
+
+import pytest
+
+from wirefeed.enrich import Rejected, drop_exact_duplicates, enrich, item_id
+from wirefeed.text.normalize import matching_form
+from wirefeed.validation import DOCUMENT_SCHEMA, validate
+
+
+def test_shared_feed_documents_validate_and_are_clean(arabic_feed_raw_items):
+    docs = [enrich(raw) for raw in arabic_feed_raw_items]
+    for doc in docs:
+        validate(doc, DOCUMENT_SCHEMA)
+        assert doc["language"] == "ar"
+        assert doc["@timestamp"] == doc["published_at"]
+        paragraphs = doc["body"].split("\n\n")
+        assert len(paragraphs) == len({matching_form(p) for p in paragraphs})
+    assert [d["wire_agency"] for d in docs] == ["AFP", "AFP", "Petra", "AFP"]
+    assert docs[2]["topics"][0]["code"] == "medtop:15000000"
+
+
+def test_update_replaces_older_version_and_exact_copies_fold(arabic_feed_raw_items):
+    docs = [enrich(raw) for raw in arabic_feed_raw_items]
+    copy_of_sport = copy.deepcopy(docs[2])
+    copy_of_sport.update(id="rss-othersite000000000001", published_at="2026-11-02T17:00:00Z")
+    kept = list(drop_exact_duplicates(docs + [copy_of_sport]))
+    ids = sorted(k["id"] for k, _ in kept)
+    assert len(ids) == 3
+    update = next(k for k, _ in kept if k["id"] == docs[0]["id"])
+    assert "600" in update["title"]  # the corrected headline won
+    sport = next((k, c) for k, c in kept if k["content_hash"] == docs[2]["content_hash"])
+    assert sport[0]["id"] == "rss-othersite000000000001" and len(sport[1]) == 1  # earliest published kept
+
+
+def test_items_without_text_are_rejected_with_a_reason(arabic_feed_raw_items):
+    raw = dict(arabic_feed_raw_items[0], title=None, summary=None, body=None)
+    with pytest.raises(Rejected) as info:
+        enrich(raw)
+    assert info.value.stage == "validate-raw" and "no title, summary or body" in info.value.reason
+    blank = dict(arabic_feed_raw_items[0], title="<p> </p>", body="<script>x()</script>")
+    with pytest.raises(Rejected) as info:
+        enrich(blank)
+    assert info.value.stage == "enrich"
+
+
+def test_raw_schema_errors_name_the_field(arabic_feed_raw_items):
+    raw = dict(arabic_feed_raw_items[0], fetched_at="yesterday")
+    with pytest.raises(Rejected, match="fetched_at"):
+        enrich(raw)
+    with pytest.raises(Rejected, match="JSON object"):
+        enrich(["not", "an", "object"])
+
+
+def test_item_ids_are_stable_and_distinct():
+    assert item_id("rss", "http://a/feed", "g1") == item_id("rss", "http://a/feed", "g1")
+    assert item_id("rss", "http://a/feed", "g1") != item_id("rss", "http://b/feed", "g1")

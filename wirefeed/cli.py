@@ -1,0 +1,239 @@
+"""The `wirefeed` command.
+
+Exit codes (cron-friendly): 0 all went through; 1 some feeds or items failed and went to the
+dead-letter topic (or, for parse/enrich, some inputs failed); 2 bad configuration or usage;
+3 a service was unreachable or the job failed, nothing committed: safe to run again.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+EXIT_OK, EXIT_PARTIAL, EXIT_CONFIG, EXIT_FAILED = 0, 1, 2, 3
+log = logging.getLogger("wirefeed")
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("kafka", "elastic_transport", "urllib3", "apache_beam", "absl"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
+
+
+def _print_jsonl(record: dict) -> None:
+    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def cmd_services(args) -> int:
+    from wirefeed.deploy.local import services
+
+    return services.main([args.action, *args.names])
+
+
+def cmd_parse(args) -> int:
+    from wirefeed.config import Config, ConfigError, load_config
+    from wirefeed.connectors import FeedRef
+    from wirefeed.ingest import FeedError, read_feed
+
+    try:
+        config = load_config(args.config) if args.config else Config()
+    except ConfigError as exc:
+        print(f"wirefeed parse: bad configuration: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    failed = 0
+    for location in args.locations:
+        try:
+            items = read_feed(FeedRef(location=location, connector=args.connector, language=args.language), config)
+        except FeedError as exc:
+            failed += 1
+            print(f"wirefeed parse: {location}: {exc.stage} failed: {exc.reason}", file=sys.stderr)
+            continue
+        for item in items:
+            _print_jsonl(item)
+    return EXIT_PARTIAL if failed else EXIT_OK
+
+
+def cmd_enrich(args) -> int:
+    from wirefeed.enrich import Rejected, drop_exact_duplicates, enrich
+
+    stream = sys.stdin if args.file in (None, "-") else open(args.file, encoding="utf-8")
+    failed = 0
+    docs = []
+    with stream:
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                docs.append(enrich(json.loads(line)))
+            except json.JSONDecodeError as exc:
+                failed += 1
+                print(f"wirefeed enrich: line {number}: decode failed: not JSON: {exc}", file=sys.stderr)
+            except Rejected as exc:
+                failed += 1
+                print(f"wirefeed enrich: line {number}: {exc.stage} failed: {exc.reason}", file=sys.stderr)
+    kept = dropped = 0
+    for canonical, copies in drop_exact_duplicates(docs):
+        kept += 1
+        dropped += len(copies)
+        _print_jsonl(canonical)
+    older = len(docs) - kept - dropped
+    if dropped or older:
+        print(f"wirefeed enrich: dropped {dropped} exact duplicate(s) and {older} older version(s)", file=sys.stderr)
+    return EXIT_PARTIAL if failed else EXIT_OK
+
+
+def _ingest(config) -> int:
+    from wirefeed.ingest import run_ingest
+
+    report = run_ingest(config)
+    log.info("ingest: %d feed(s), %d item(s) published, %d feed(s) failed, %d item(s) rejected",
+             report.feeds, report.published, len(report.failed_feeds), report.rejected_items)
+    return EXIT_PARTIAL if report.failures else EXIT_OK
+
+
+def _process(config) -> int:
+    from wirefeed.pipelines.process import run_process
+
+    report = run_process(config)
+    counters = report.counters
+    log.info("process: %d record(s) in %.1fs; indexed %d, exact duplicates %d, stale versions %d, dead letters %d",
+             report.records, report.seconds, counters.get("indexed", 0), counters.get("exact_duplicates", 0),
+             counters.get("stale_versions", 0), report.deadletters)
+    print(json.dumps({"records": report.records, "seconds": round(report.seconds, 2), **counters}), file=sys.stderr)
+    return EXIT_PARTIAL if report.deadletters else EXIT_OK
+
+
+def _with_config(args, *steps) -> int:
+    from wirefeed.config import ConfigError, load_config
+    from wirefeed.es_io import ElasticsearchUnavailable
+    from wirefeed.kafka_io import KafkaUnavailable
+    from wirefeed.pipelines.process import JobFailed
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        log.error("bad configuration: %s", exc)
+        return EXIT_CONFIG
+    code = EXIT_OK
+    try:
+        for step in steps:
+            code = max(code, step(config))
+    except (KafkaUnavailable, ElasticsearchUnavailable, JobFailed) as exc:
+        log.error("%s", exc)
+        return EXIT_FAILED
+    return code
+
+
+def cmd_ingest(args) -> int:
+    return _with_config(args, _ingest)
+
+
+def cmd_process(args) -> int:
+    return _with_config(args, _process)
+
+
+def cmd_run(args) -> int:
+    return _with_config(args, _ingest, _process)
+
+
+def cmd_search(args) -> int:
+    from elastic_transport import TransportError
+
+    from wirefeed.config import ConfigError, load_config
+    from wirefeed.es_io import ElasticsearchUnavailable, make_client, search
+
+    try:
+        config = load_config(args.config)
+        client = make_client(config.elasticsearch)
+        hits = search(client, config.elasticsearch.index, args.query, size=args.size)
+    except ConfigError as exc:
+        log.error("bad configuration: %s", exc)
+        return EXIT_CONFIG
+    except (ElasticsearchUnavailable, TransportError) as exc:
+        log.error("search failed: %s", exc)
+        return EXIT_FAILED
+    if args.json:
+        for hit in hits:
+            _print_jsonl(hit)
+        return EXIT_OK
+    print(f"{len(hits)} hit(s) for {args.query!r}")
+    rows = [("title", "source", "lang", "date", "topics")]
+    for hit in hits:
+        topics = ", ".join(t["label"] for t in hit.get("topics", []))
+        rows.append((_cut(hit.get("title", ""), 60), _cut(hit.get("source", {}).get("name", ""), 22),
+                     hit.get("language", ""), (hit.get("published_at") or "")[:16].replace("T", " "),
+                     _cut(topics, 40)))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    return EXIT_OK
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def cmd_samples(args) -> int:
+    from wirefeed.samples.serve import serve
+
+    serve(args.port, args.directory)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wirefeed", description=__doc__.split("\n\n")[0],
+                                     epilog=__doc__.split("\n\n", 1)[1], formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("services", help="start, stop or inspect the local Kafka, Elasticsearch and Prism")
+    p.add_argument("action", choices=["up", "down", "status"])
+    p.add_argument("names", nargs="*", help="prism, kafka, elasticsearch (default: all)")
+    p.set_defaults(func=cmd_services)
+
+    p = sub.add_parser("parse", help="print the raw items of feeds (paths or URLs) as JSON Lines")
+    p.add_argument("locations", nargs="+", metavar="PATH_OR_URL")
+    p.add_argument("--connector", default="rss")
+    p.add_argument("--language", default=None, help="language to declare for these feeds")
+    p.add_argument("--config", default=None, help="take HTTP settings from this config")
+    p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("enrich", help="run the processing stages on raw-item JSON Lines, print documents")
+    p.add_argument("file", nargs="?", default="-", metavar="FILE|-")
+    p.set_defaults(func=cmd_enrich)
+
+    for name, func, text in (("ingest", cmd_ingest, "read the configured feeds and publish raw items to Kafka"),
+                             ("process", cmd_process, "run the Beam job: Kafka raw items into Elasticsearch"),
+                             ("run", cmd_run, "ingest then process: one scheduled job")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--config", default=None, help="YAML config (default: the packaged local default)")
+        p.add_argument("--once", action="store_true", help="one pass, then exit (the only mode so far)")
+        p.set_defaults(func=func)
+
+    p = sub.add_parser("search", help="search the index and print a table of hits")
+    p.add_argument("query")
+    p.add_argument("--config", default=None)
+    p.add_argument("--size", type=int, default=10)
+    p.add_argument("--json", action="store_true", help="JSON Lines instead of a table")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("samples", help="serve the bundled sample feeds over HTTP (for the local demo)")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--directory", default=None, help="serve this folder instead of the bundled samples")
+    p.set_defaults(func=cmd_samples)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _setup_logging(args.verbose)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

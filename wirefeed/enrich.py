@@ -1,0 +1,146 @@
+"""The processing stages as pure functions on dicts: raw item -> indexed document.
+
+The Beam job (``wirefeed.pipelines``) wraps each stage in a DoFn; ``wirefeed enrich`` runs the same
+stages in a loop. A stage that cannot take an item raises :class:`Rejected`, naming the stage.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from typing import Iterable, Iterator
+
+from wirefeed.language import detect_language
+from wirefeed.text.clean import clean_item, content_hash
+from wirefeed.topics import tag_topics as classify_topics
+from wirefeed.validation import DOCUMENT_SCHEMA, RAW_SCHEMA, SchemaError, validate
+
+RAW_SCHEMA_ID = "wirefeed.raw/v1"
+DOCUMENT_SCHEMA_ID = "wirefeed.document/v1"
+
+
+class Rejected(Exception):
+    """An item a stage cannot take; it goes to the dead-letter topic with this reason."""
+
+    def __init__(self, stage: str, reason: str):
+        super().__init__(reason)
+        self.stage = stage
+        self.reason = reason
+
+
+def utc_iso(value: str | datetime | None) -> str | None:
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def validate_raw(raw) -> dict:
+    if not isinstance(raw, dict):
+        raise Rejected("validate-raw", f"expected a JSON object, got {type(raw).__name__}")
+    try:
+        validate(raw, RAW_SCHEMA)
+    except SchemaError as exc:
+        raise Rejected("validate-raw", str(exc)) from None
+    return raw
+
+
+def clean(raw: dict) -> dict:
+    """Clean text and attribution; the document with every field present, not yet tagged."""
+    source = raw["source"]
+    prefixes = [source.get("title"), source.get("name"), *source.get("prefixes", [])]
+    text = clean_item(raw.get("title"), raw.get("summary"), raw.get("body"), raw.get("content_type"),
+                      [p for p in prefixes if p])
+    if not text.title and not text.paragraphs:
+        raise Rejected("enrich", "nothing left after cleaning: no visible title or body text")
+    published = utc_iso(raw.get("published_at"))
+    fetched = utc_iso(raw["fetched_at"])
+    fingerprint = content_hash(text.title, text.body)
+    return {
+        "schema": DOCUMENT_SCHEMA_ID,
+        "id": raw["id"],
+        "version": raw.get("version", 0),
+        "source": {k: source[k] for k in ("name", "feed_url", "connector")},
+        "url": raw.get("url"),
+        "title": text.title,
+        "summary": text.summary,
+        "body": text.body,
+        "language": raw.get("language") or source.get("language") or "und",
+        "language_confidence": 0.0,
+        "published_at": published,
+        "fetched_at": fetched,
+        "wire_agency": text.wire_agency,
+        "dateline": text.dateline,
+        "topics": [],
+        # Copies of a story share a story id; until near-duplicate folding exists, a story is one content.
+        "story_id": "story-" + fingerprint[:24],
+        "duplicate_of": None,
+        "content_hash": fingerprint,
+        "authors": raw.get("authors", []),
+        "categories": raw.get("categories", []),
+        "extra": raw.get("extra", {}),
+        "@timestamp": published or fetched,
+    }
+
+
+def tag_language(doc: dict) -> dict:
+    declared = doc["language"] if doc["language"] != "und" else None
+    tag = detect_language("\n".join((doc["title"], doc["summary"], doc["body"])), declared)
+    return {**doc, "language": tag.language, "language_confidence": tag.confidence}
+
+
+def tag_topics(doc: dict) -> dict:
+    return {**doc, "topics": classify_topics(doc["title"], doc["body"], doc["language"])}
+
+
+def validate_document(doc: dict) -> dict:
+    try:
+        validate(doc, DOCUMENT_SCHEMA)
+    except SchemaError as exc:
+        raise Rejected("validate-document", str(exc)) from None
+    return doc
+
+
+STAGES = (validate_raw, clean, tag_language, tag_topics, validate_document)
+
+
+def enrich(raw) -> dict:
+    value = raw
+    for stage in STAGES:
+        value = stage(value)
+    return value
+
+
+# Exact duplicates --------------------------------------------------------------------------------
+
+def version_order(doc: dict, position: int = 0) -> tuple:
+    """Order of versions of one item: its declared version, then where it came in (Kafka offset)."""
+    return (doc.get("version") or 0, position)
+
+
+def canonical_order(doc: dict) -> tuple:
+    """Which of several exact copies is kept: the earliest published, then the smallest id."""
+    return (doc.get("published_at") or "9999", doc["id"])
+
+
+def drop_exact_duplicates(docs: Iterable[dict]) -> Iterator[tuple[dict, list[dict]]]:
+    """Keep the latest version of each id, then one document per content hash.
+    Yields (kept document, dropped copies)."""
+    latest: dict[str, tuple[tuple, dict]] = {}
+    for position, doc in enumerate(docs):
+        order = version_order(doc, position)
+        if doc["id"] not in latest or order >= latest[doc["id"]][0]:
+            latest[doc["id"]] = (order, doc)
+    by_hash: dict[str, list[dict]] = {}
+    for _, doc in latest.values():
+        by_hash.setdefault(doc["content_hash"], []).append(doc)
+    for copies in by_hash.values():
+        copies.sort(key=canonical_order)
+        yield copies[0], copies[1:]
+
+
+def item_id(connector: str, feed_url: str, guid: str) -> str:
+    """Stable id of an item: the same source and guid always give the same id."""
+    digest = hashlib.sha1(f"{feed_url}\n{guid}".encode("utf-8")).hexdigest()[:24]
+    return f"{connector}-{digest}"

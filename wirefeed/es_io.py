@@ -1,0 +1,141 @@
+"""Elasticsearch at the edge of the job: client, index template, bulk indexing, search."""
+from __future__ import annotations
+
+import copy
+import logging
+import os
+from dataclasses import dataclass, field
+
+from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+
+from wirefeed.config import ElasticsearchConfig
+from wirefeed.resources import schema
+
+log = logging.getLogger(__name__)
+TEMPLATE_FILE = "index-template.v1.json"
+
+
+class ElasticsearchUnavailable(RuntimeError):
+    """Elasticsearch could not be reached or kept refusing work (429/5xx); nothing was committed."""
+
+
+def make_client(cfg: ElasticsearchConfig) -> Elasticsearch:
+    """A client whose secrets come from the environment variables the config names, never the file."""
+    kwargs = {"request_timeout": cfg.request_timeout, "max_retries": 3, "retry_on_timeout": True}
+    if cfg.api_key_env:
+        key = os.environ.get(cfg.api_key_env)
+        if not key:
+            raise ElasticsearchUnavailable(f"elasticsearch.api_key_env names {cfg.api_key_env}, which is not set")
+        kwargs["api_key"] = key
+    elif cfg.username_env:
+        user, password = os.environ.get(cfg.username_env), os.environ.get(cfg.password_env or "")
+        if not user or password is None:
+            raise ElasticsearchUnavailable(
+                f"elasticsearch.username_env/password_env name {cfg.username_env}/{cfg.password_env}, not both set")
+        kwargs["basic_auth"] = (user, password)
+    if cfg.ca_file:
+        kwargs["ca_certs"] = cfg.ca_file
+    return Elasticsearch(cfg.url, **kwargs)
+
+
+def index_template(index: str) -> dict:
+    template = copy.deepcopy(schema(TEMPLATE_FILE))
+    template["index_patterns"] = [f"{index}*"]
+    return template
+
+
+def install_template(client: Elasticsearch, index: str) -> None:
+    """Put the composable template for the index (idempotent) and create the index if missing."""
+    template = index_template(index)
+    try:
+        client.indices.put_index_template(name=f"{index}-template", **template)
+        if not client.indices.exists(index=index):
+            client.indices.create(index=index)
+    except ApiError as exc:
+        if getattr(exc, "error", "") == "resource_already_exists_exception":
+            return
+        raise ElasticsearchUnavailable(f"installing the index template failed: {exc}") from None
+    except TransportError as exc:
+        raise ElasticsearchUnavailable(f"cannot reach Elasticsearch: {exc}") from None
+
+
+@dataclass
+class BulkOutcome:
+    indexed: int = 0
+    stale: int = 0
+    duplicates: int = 0
+    rejected: list[tuple[dict, str]] = field(default_factory=list)
+
+
+# Item failures that mean "this document is wrong" (dead letter) rather than "try again later".
+_PERMANENT = {"mapper_parsing_exception", "document_parsing_exception", "illegal_argument_exception",
+              "strict_dynamic_mapping_exception", "mapper_exception"}
+
+
+def known_copies(client: Elasticsearch, index: str, docs: list[dict]) -> dict[str, str]:
+    """content_hash -> id of documents already indexed under another id (exact copies from earlier runs)."""
+    hashes = sorted({d["content_hash"] for d in docs})
+    if not hashes:
+        return {}
+    response = client.search(index=index, size=len(hashes) * 2, source=["id", "content_hash"],
+                             query={"terms": {"content_hash": hashes}}, ignore_unavailable=True)
+    found = {}
+    for hit in response["hits"]["hits"]:
+        found.setdefault(hit["_source"]["content_hash"], hit["_source"]["id"])
+    return found
+
+
+def bulk_index(client: Elasticsearch, index: str, docs: list[dict], max_retries: int = 5) -> BulkOutcome:
+    """Index documents with their id as _id and their version as an external version, so a re-run
+    adds nothing and an older version never overwrites a newer one. Rejected documents come back
+    with Elasticsearch's reason; 429s are retried with backoff and raise if they persist."""
+    outcome = BulkOutcome()
+    try:
+        copies = known_copies(client, index, docs)
+        fresh = []
+        for doc in docs:
+            if copies.get(doc["content_hash"], doc["id"]) != doc["id"]:
+                outcome.duplicates += 1
+            else:
+                fresh.append(doc)
+        by_id = {d["id"]: d for d in fresh}
+        actions = ({"_op_type": "index", "_index": index, "_id": d["id"], "version": d.get("version") or 0,
+                    "version_type": "external_gte", "_source": d} for d in fresh)
+        for ok, item in helpers.streaming_bulk(client, actions, chunk_size=len(fresh) or 1, raise_on_error=False,
+                                               raise_on_exception=True, max_retries=max_retries,
+                                               initial_backoff=1, max_backoff=30):
+            result = item.get("index", {})
+            if ok:
+                outcome.indexed += 1
+                continue
+            error = result.get("error") or {}
+            kind = error.get("type", "") if isinstance(error, dict) else ""
+            if result.get("status") == 409:
+                outcome.stale += 1  # a newer version is already indexed
+            elif kind in _PERMANENT or 400 <= result.get("status", 500) < 429:
+                reason = f"{kind}: {error.get('reason', error)}" if isinstance(error, dict) else str(error)
+                caused = error.get("caused_by", {}) if isinstance(error, dict) else {}
+                if caused.get("reason"):
+                    reason += f" (caused by {caused.get('type')}: {caused['reason']})"
+                outcome.rejected.append((by_id[result["_id"]], f"HTTP {result.get('status')} {reason}"))
+            else:
+                raise ElasticsearchUnavailable(
+                    f"Elasticsearch kept failing document {result.get('_id')}: HTTP {result.get('status')} {error}")
+    except TransportError as exc:
+        raise ElasticsearchUnavailable(f"cannot reach Elasticsearch: {exc}") from None
+    except ApiError as exc:
+        if exc.status_code in (429, 500, 502, 503, 504):
+            raise ElasticsearchUnavailable(f"Elasticsearch refused work: {exc}") from None
+        raise
+    return outcome
+
+
+def search(client: Elasticsearch, index: str, query: str, size: int = 10) -> list[dict]:
+    body = {
+        "multi_match": {"query": query, "fields": ["title^3", "summary^2", "body"], "type": "best_fields",
+                        "operator": "and"},
+    }
+    response = client.search(index=index, size=size, query=body,
+                             source=["id", "title", "source.name", "language", "published_at", "topics",
+                                     "wire_agency", "url"])
+    return [{"score": hit["_score"], **hit["_source"]} for hit in response["hits"]["hits"]]

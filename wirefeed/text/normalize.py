@@ -1,0 +1,60 @@
+"""Unicode clean-up for display text, and the matching form used only for fingerprints and lookups."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Zero-width characters, bidi controls, the Arabic letter mark and the soft hyphen: invisible,
+# but they split words and break equality of otherwise identical text.
+_INVISIBLE = dict.fromkeys(
+    [0x00AD, 0x061C, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
+     0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0x2066, 0x2067, 0x2068, 0x2069, 0xFEFF,
+     0x0640],  # tatweel: typographic stretching, never meaning
+    None)
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def normalize_text(text: str | None) -> str:
+    """Display text: NFC, invisible controls and tatweel removed, runs of spaces collapsed, trimmed.
+    Newlines are kept (they separate paragraphs)."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(lines).strip()
+
+
+# Matching form ---------------------------------------------------------------------------------
+# NFKD splits hamza and madda off their carrier letters (أ إ آ ؤ ئ) and accents off Latin letters;
+# dropping the combining marks then also removes Arabic diacritics (harakat, shadda, sukun).
+_ARABIC_FOLD = str.maketrans({
+    "\u0671": "\u0627",  # alef wasla -> alef
+    "\u0649": "\u064a",  # alef maqsura -> yeh
+    "\u06cc": "\u064a",  # farsi yeh -> yeh
+    "\u0629": "\u0647",  # ta marbuta -> heh
+    "\u06a9": "\u0643",  # keheh -> kaf
+    "\u0621": "",        # lone hamza
+    **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
+    **{chr(0x06F0 + d): str(d) for d in range(10)},  # Extended (Persian) digits
+})
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def matching_form(text: str | None) -> str:
+    """A folded form for comparing text, never shown: case folded, accents, Arabic diacritics and
+    hamza forms removed, alef maqsura and ta marbuta unified, digits mapped, punctuation dropped."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_INVISIBLE).casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    folded = stripped.translate(_ARABIC_FOLD).replace("_", " ")
+    return _NON_WORD.sub(" ", folded).strip()
+
+
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+
+
+def is_arabic_script(text: str) -> bool:
+    return bool(_ARABIC_LETTER.search(text))
