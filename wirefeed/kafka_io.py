@@ -11,6 +11,7 @@ from typing import Iterable, Iterator
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
+from kafka.serializer import Serializer
 from kafka.structs import OffsetAndMetadata
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,16 @@ def ensure_topics(bootstrap: str, topics: dict[str, int]) -> None:
         admin.close()
 
 
+class _KeySerializer(Serializer):
+    def serialize(self, topic, value):
+        return value.encode("utf-8") if value is not None else None
+
+
+class _JsonSerializer(Serializer):
+    def serialize(self, topic, value):
+        return json.dumps(value, ensure_ascii=False).encode("utf-8")
+
+
 class JsonProducer:
     """Publishes JSON messages keyed by id; :meth:`flush` returns only once the broker acknowledged all."""
 
@@ -46,8 +57,7 @@ class JsonProducer:
             self._producer = KafkaProducer(
                 bootstrap_servers=bootstrap, client_id=client_id, acks="all", linger_ms=10,
                 retries=5, max_in_flight_requests_per_connection=1, request_timeout_ms=30000,
-                key_serializer=lambda k: k.encode("utf-8") if k is not None else None,
-                value_serializer=lambda v: json.dumps(v, ensure_ascii=False).encode("utf-8"))
+                key_serializer=_KeySerializer(), value_serializer=_JsonSerializer())
         except KafkaError as exc:
             raise KafkaUnavailable(f"cannot reach Kafka at {bootstrap}: {exc}") from None
         self._pending = []
