@@ -15,11 +15,20 @@ EXIT_OK, EXIT_PARTIAL, EXIT_CONFIG, EXIT_FAILED = 0, 1, 2, 3
 log = logging.getLogger("wirefeed")
 
 
+class _OwnLogsFilter(logging.Filter):
+    """wirefeed's own progress at INFO; the libraries' (Beam logs job progress on the root logger) only
+    when they report an error, unless --verbose."""
+
+    def filter(self, record):
+        return record.name.startswith("wirefeed") or record.levelno >= logging.ERROR
+
+
 def _setup_logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("kafka", "elastic_transport", "urllib3", "apache_beam", "absl"):
-        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
+    if not verbose:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_OwnLogsFilter())
 
 
 def _print_jsonl(record: dict) -> None:
