@@ -46,13 +46,19 @@ setup(
         "jsonschema>=4.20,<5",
         "PyYAML>=6",
         "requests>=2.31",
+        "defusedxml>=0.7",
     ],
-    extras_require={"test": ["pytest>=8"]},
+    extras_require={"test": ["pytest>=8", "hypothesis>=6"]},
     entry_points={
         "console_scripts": ["wirefeed=wirefeed.cli:main"],
         # Connectors are found through this group, so an outside package can add one.
         "wirefeed.connectors": [
             "rss=wirefeed.connectors.rss:RssConnector",
+            "newsml-g2=wirefeed.connectors.newsml_g2:NewsMLG2Connector",
+            "newsml-1.2=wirefeed.connectors.newsml_12:NewsML12Connector",
+            "ninjs=wirefeed.connectors.ninjs:NinjsConnector",
+            "nitf=wirefeed.connectors.nitf:NitfConnector",
+            "wire=wirefeed.connectors.wire:WireConnector",
         ],
     },
 )

@@ -7,7 +7,14 @@ from wirefeed.connectors.base import Connector, FeedError, FeedRef
 
 __all__ = ["Connector", "FeedError", "FeedRef", "available", "get_connector"]
 
-_BUILTIN = {"rss": "wirefeed.connectors.rss:RssConnector"}
+_BUILTIN = {
+    "rss": "wirefeed.connectors.rss:RssConnector",
+    "newsml-g2": "wirefeed.connectors.newsml_g2:NewsMLG2Connector",
+    "newsml-1.2": "wirefeed.connectors.newsml_12:NewsML12Connector",
+    "ninjs": "wirefeed.connectors.ninjs:NinjsConnector",
+    "nitf": "wirefeed.connectors.nitf:NitfConnector",
+    "wire": "wirefeed.connectors.wire:WireConnector",
+}
 
 
 def available() -> dict[str, str]:

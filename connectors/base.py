@@ -14,6 +14,16 @@ from urllib.parse import urlparse
 
 from wirefeed.connectors.http import HttpSettings, fetch_url
 
+RAW_SCHEMA_ID = "wirefeed.raw/v1"
+
+
+def iso_utc(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
 
 class FeedError(Exception):
     """A feed could not be read or parsed; ``stage`` is "fetch" or "parse"."""
@@ -41,6 +51,9 @@ class FeedRef:
 
 class Connector:
     name: ClassVar[str] = ""
+    # RSS guids are only unique within their feed; agency guids (URNs) are unique worldwide, and a
+    # correction or kill may arrive in another file or by another route: their ids ignore the location.
+    global_guids: ClassVar[bool] = False
 
     def __init__(self, http: HttpSettings | None = None):
         self.http = http or HttpSettings()
@@ -60,6 +73,31 @@ class Connector:
 
     def parse(self, data: bytes, ref: FeedRef, fetched_at: datetime) -> Iterator[dict]:
         raise NotImplementedError
+
+    def raw_item(self, ref: FeedRef, fetched_at: datetime, *, guid: str, feed_title: str | None = None,
+                 version_time: str | None = None, language: str | None = None, **fields) -> dict:
+        """A raw item with the envelope every connector shares: stable id, source, version, fetch time.
+        ``fields`` are the raw-item fields the format provides (title, body, published_at, ...)."""
+        from wirefeed.enrich import item_id
+
+        version = 0
+        if version_time:
+            version = max(int(datetime.fromisoformat(version_time).timestamp() * 1000), 0)
+        declared = ref.language or language
+        item = {
+            "schema": RAW_SCHEMA_ID,
+            "id": item_id("wire", "", guid) if self.global_guids else item_id(self.name, ref.location, guid),
+            "guid": guid,
+            "version": version,
+            "source": {"name": ref.name or feed_title or ref.location, "feed_url": ref.location,
+                       "connector": self.name, "title": feed_title, "language": declared,
+                       "prefixes": list(ref.prefixes)},
+            "fetched_at": iso_utc(fetched_at),
+            "language": language or declared,
+            "extra": {},
+        }
+        item.update({k: v for k, v in fields.items() if v is not None and v != []})
+        return item
 
     def items(self, ref: FeedRef) -> list[dict]:
         """Fetch and parse one feed. Raises FeedError; an empty list is a valid, empty feed."""

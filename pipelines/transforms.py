@@ -151,7 +151,7 @@ class DropExactDuplicates(beam.PTransform):
                 | "KeyById" >> beam.Map(lambda item: (item.doc["id"], item))
                 | "LatestVersion" >> beam.CombinePerKey(_latest)
                 | "DropIds" >> beam.Values()
-                | "KeyByContent" >> beam.Map(lambda item: (item.doc["content_hash"], item))
+                | "KeyByContent" >> beam.Map(lambda item: (enrich.dedupe_key(item.doc), item))
                 | "GroupCopies" >> beam.GroupByKey()
                 | "KeepCanonical" >> beam.ParDo(KeepCanonical()))
 
@@ -179,6 +179,7 @@ class BulkIndex(beam.DoFn):
         by_id = {item.doc["id"]: item for item in batch}
         outcome = bulk_index(self.client, self.es.index, [item.doc for item in batch], self.es.max_retries)
         self.indexed.inc(outcome.indexed)
+        counter("withdrawn").inc(outcome.withdrawn)
         self.stale.inc(outcome.stale)
         self.copies.inc(outcome.duplicates)
         for doc, reason in outcome.rejected:

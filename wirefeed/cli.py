@@ -184,6 +184,33 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
+def cmd_connectors(args) -> int:
+    from pathlib import Path
+
+    from wirefeed.connectors import _BUILTIN, available
+
+    if args.action == "list":
+        for name, target in sorted(available().items()):
+            origin = "built-in" if _BUILTIN.get(name) == target else "plugin"
+            print(f"{name:<12} {target}  ({origin})")
+        return EXIT_OK
+    from wirefeed.connectors.scaffold import new_connector
+
+    if not args.name:
+        print("wirefeed connectors new: give the connector's NAME, e.g. acme-wire", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        scaffold = new_connector(args.name, Path(args.dir))
+    except (ValueError, FileExistsError) as exc:
+        print(f"wirefeed connectors new: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    for path in scaffold.files:
+        print(f"wrote {path}")
+    print(f"\nnext: run `python -m pytest {scaffold.files[-1]}`, then register it in your package's setup.py:\n"
+          f'    entry_points={{"wirefeed.connectors": ["{args.name}={scaffold.entry_point}"]}}')
+    return EXIT_OK
+
+
 def cmd_samples(args) -> int:
     from wirefeed.samples.serve import serve
 
@@ -227,6 +254,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=int, default=10)
     p.add_argument("--json", action="store_true", help="JSON Lines instead of a table")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("connectors", help="list installed connectors, or scaffold a new one")
+    p.add_argument("action", choices=["list", "new"])
+    p.add_argument("name", nargs="?", help="for `new`: the connector's name, e.g. acme-wire")
+    p.add_argument("--dir", default=".", help="for `new`: where to write the module, fixture and test")
+    p.set_defaults(func=cmd_connectors)
 
     p = sub.add_parser("samples", help="serve the bundled sample feeds over HTTP (for the local demo)")
     p.add_argument("--port", type=int, default=8765)

@@ -10,12 +10,18 @@ from datetime import datetime, timezone
 from typing import Iterable, Iterator
 
 from wirefeed.language import detect_language
+from wirefeed.text.attribution import agency_for, attribute
 from wirefeed.text.clean import clean_item, content_hash
 from wirefeed.topics import tag_topics as classify_topics
 from wirefeed.validation import DOCUMENT_SCHEMA, RAW_SCHEMA, SchemaError, validate
 
 RAW_SCHEMA_ID = "wirefeed.raw/v1"
 DOCUMENT_SCHEMA_ID = "wirefeed.document/v1"
+# A kill (canceled) or a withdrawal (withheld) takes the item out of the index.
+WITHDRAWN = frozenset({"canceled", "withheld"})
+# Agency metadata carried verbatim from raw item to document.
+_AGENCY_FIELDS = ("byline", "credit", "provider", "urgency", "priority", "revision")
+_AGENCY_TIMES = ("first_created", "version_created", "embargo_until")
 
 
 class Rejected(Exception):
@@ -52,8 +58,20 @@ def clean(raw: dict) -> dict:
     prefixes = [source.get("title"), source.get("name"), *source.get("prefixes", [])]
     text = clean_item(raw.get("title"), raw.get("summary"), raw.get("body"), raw.get("content_type"),
                       [p for p in prefixes if p])
-    if not text.title and not text.paragraphs:
+    withdrawn = raw.get("pub_status") in WITHDRAWN
+    if not text.title and not text.paragraphs and not withdrawn:
         raise Rejected("enrich", "nothing left after cleaning: no visible title or body text")
+    wire_agency, dateline = text.wire_agency, text.dateline
+    if raw.get("dateline") and not dateline:  # the agency's own dateline field: "STOCKHOLM, Aug 29 (AFP) -"
+        declared = attribute([raw["dateline"] + " x"])
+        dateline = declared.dateline or raw["dateline"].strip(" -\u2013\u2014")
+        wire_agency = wire_agency or declared.wire_agency
+    if not wire_agency:
+        for field_name in ("credit", "provider"):
+            if raw.get(field_name):
+                wire_agency = agency_for(raw[field_name]) or (raw[field_name] if field_name == "provider" else None)
+                if wire_agency:
+                    break
     published = utc_iso(raw.get("published_at"))
     fetched = utc_iso(raw["fetched_at"])
     fingerprint = content_hash(text.title, text.body)
@@ -70,9 +88,10 @@ def clean(raw: dict) -> dict:
         "language_confidence": 0.0,
         "published_at": published,
         "fetched_at": fetched,
-        "wire_agency": text.wire_agency,
-        "dateline": text.dateline,
-        "topics": [],
+        "wire_agency": wire_agency,
+        "dateline": dateline,
+        "topics": [{"code": s["code"], "label": s.get("name") or s["code"], "score": 1.0, "origin": "provider"}
+                   for s in _unique_subjects(raw.get("subjects", []))],
         # Copies of a story share a story id; until near-duplicate folding exists, a story is one content.
         "story_id": "story-" + fingerprint[:24],
         "duplicate_of": None,
@@ -80,8 +99,24 @@ def clean(raw: dict) -> dict:
         "authors": raw.get("authors", []),
         "categories": raw.get("categories", []),
         "extra": raw.get("extra", {}),
+        **{name: raw.get(name) for name in _AGENCY_FIELDS},
+        **{name: utc_iso(raw.get(name)) for name in _AGENCY_TIMES},
+        "pub_status": raw.get("pub_status") or "usable",
         "@timestamp": published or fetched,
     }
+
+
+def _unique_subjects(subjects: list[dict]) -> list[dict]:
+    seen, unique = set(), []
+    for subject in subjects:
+        if subject["code"] not in seen:
+            seen.add(subject["code"])
+            unique.append(subject)
+    return unique
+
+
+def is_withdrawn(doc: dict) -> bool:
+    return doc.get("pub_status") in WITHDRAWN
 
 
 def tag_language(doc: dict) -> dict:
@@ -91,7 +126,11 @@ def tag_language(doc: dict) -> dict:
 
 
 def tag_topics(doc: dict) -> dict:
-    return {**doc, "topics": classify_topics(doc["title"], doc["body"], doc["language"])}
+    """Provider codes first, verbatim; then the model's topics that the provider did not give."""
+    topics = list(doc["topics"])
+    given = {t["code"] for t in topics}
+    topics += [t for t in classify_topics(doc["title"], doc["body"], doc["language"]) if t["code"] not in given]
+    return {**doc, "topics": topics}
 
 
 def validate_document(doc: dict) -> dict:
@@ -119,6 +158,11 @@ def version_order(doc: dict, position: int = 0) -> tuple:
     return (doc.get("version") or 0, position)
 
 
+def dedupe_key(doc: dict) -> str:
+    """Copies share their content hash; a withdrawal has no content and stands for its own id."""
+    return f"withdrawn:{doc['id']}" if is_withdrawn(doc) else doc["content_hash"]
+
+
 def canonical_order(doc: dict) -> tuple:
     """Which of several exact copies is kept: the earliest published, then the smallest id."""
     return (doc.get("published_at") or "9999", doc["id"])
@@ -134,7 +178,7 @@ def drop_exact_duplicates(docs: Iterable[dict]) -> Iterator[tuple[dict, list[dic
             latest[doc["id"]] = (order, doc)
     by_hash: dict[str, list[dict]] = {}
     for _, doc in latest.values():
-        by_hash.setdefault(doc["content_hash"], []).append(doc)
+        by_hash.setdefault(dedupe_key(doc), []).append(doc)
     for copies in by_hash.values():
         copies.sort(key=canonical_order)
         yield copies[0], copies[1:]

@@ -62,6 +62,7 @@ def install_template(client: Elasticsearch, index: str) -> None:
 @dataclass
 class BulkOutcome:
     indexed: int = 0
+    withdrawn: int = 0
     stale: int = 0
     duplicates: int = 0
     rejected: list[tuple[dict, str]] = field(default_factory=list)
@@ -72,9 +73,26 @@ _PERMANENT = {"mapper_parsing_exception", "document_parsing_exception", "illegal
               "strict_dynamic_mapping_exception", "mapper_exception"}
 
 
+def _withdrawn(doc: dict) -> bool:
+    return doc.get("pub_status") in ("canceled", "withheld")
+
+
+def _action(index: str, doc: dict) -> dict:
+    """Index a document with the item's version as an external version, so an older copy never
+    overwrites a newer one. A killed or withdrawn item is indexed too, as a tombstone without text
+    (pub_status canceled/withheld): a delete's version is forgotten after index.gc_deletes (60 s), after
+    which an old re-delivery would bring the story back; a tombstone keeps its version for good."""
+    return {"_op_type": "index", "_index": index, "_id": doc["id"], "version": doc.get("version") or 0,
+            "version_type": "external_gte", "_source": doc}
+
+
+# What analysts search: never killed or withdrawn items.
+USABLE = {"bool": {"must_not": [{"terms": {"pub_status": ["canceled", "withheld"]}}]}}
+
+
 def known_copies(client: Elasticsearch, index: str, docs: list[dict]) -> dict[str, str]:
     """content_hash -> id of documents already indexed under another id (exact copies from earlier runs)."""
-    hashes = sorted({d["content_hash"] for d in docs})
+    hashes = sorted({d["content_hash"] for d in docs if not _withdrawn(d)})
     if not hashes:
         return {}
     response = client.search(index=index, size=len(hashes) * 2, source=["id", "content_hash"],
@@ -94,19 +112,21 @@ def bulk_index(client: Elasticsearch, index: str, docs: list[dict], max_retries:
         copies = known_copies(client, index, docs)
         fresh = []
         for doc in docs:
-            if copies.get(doc["content_hash"], doc["id"]) != doc["id"]:
+            if not _withdrawn(doc) and copies.get(doc["content_hash"], doc["id"]) != doc["id"]:
                 outcome.duplicates += 1
             else:
                 fresh.append(doc)
         by_id = {d["id"]: d for d in fresh}
-        actions = ({"_op_type": "index", "_index": index, "_id": d["id"], "version": d.get("version") or 0,
-                    "version_type": "external_gte", "_source": d} for d in fresh)
+        actions = (_action(index, d) for d in fresh)
         for ok, item in helpers.streaming_bulk(client, actions, chunk_size=len(fresh) or 1, raise_on_error=False,
                                                raise_on_exception=True, max_retries=max_retries,
                                                initial_backoff=1, max_backoff=30):
             result = item.get("index", {})
             if ok:
-                outcome.indexed += 1
+                if _withdrawn(by_id[result["_id"]]):
+                    outcome.withdrawn += 1
+                else:
+                    outcome.indexed += 1
                 continue
             error = result.get("error") or {}
             kind = error.get("type", "") if isinstance(error, dict) else ""
@@ -131,10 +151,11 @@ def bulk_index(client: Elasticsearch, index: str, docs: list[dict], max_retries:
 
 
 def search(client: Elasticsearch, index: str, query: str, size: int = 10) -> list[dict]:
-    body = {
-        "multi_match": {"query": query, "fields": ["title^3", "summary^2", "body"], "type": "best_fields",
-                        "operator": "and"},
-    }
+    body = {"bool": {
+        "must": [{"multi_match": {"query": query, "fields": ["title^3", "summary^2", "body"], "type": "best_fields",
+                                  "operator": "and"}}],
+        "filter": [USABLE],
+    }}
     response = client.search(index=index, size=size, query=body,
                              source=["id", "title", "source.name", "language", "published_at", "topics",
                                      "wire_agency", "url"])

@@ -18,7 +18,7 @@ def test_different_paragraphs_stay():
 
 def test_shared_arabic_feed_item_1_is_cleaned(arabic_feed_raw_items):
     first = arabic_feed_raw_items[0]
-    text = clean_item(first["title"], first["summary"], first["body"], first["content_type"],
+    text = clean_item(first["title"], first.get("summary"), first["body"], first["content_type"],
                       [first["source"]["title"]])
     assert text.wire_agency == "AFP"
     assert len(text.paragraphs) == 3, text.paragraphs
@@ -30,7 +30,7 @@ def test_shared_arabic_feed_item_1_is_cleaned(arabic_feed_raw_items):
 
 def test_footer_lines_are_removed(arabic_feed_raw_items):
     second = arabic_feed_raw_items[1]
-    text = clean_item(second["title"], second["summary"], second["body"], second["content_type"])
+    text = clean_item(second["title"], second.get("summary"), second["body"], second["content_type"])
     assert text.dateline == "الساحل"
     assert all("تابعونا" not in p for p in text.paragraphs)
     assert len(text.paragraphs) == 2

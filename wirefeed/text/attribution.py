@@ -53,7 +53,7 @@ def _alias_pattern() -> str:
 
 
 _ALIAS = _alias_pattern()
-_DASH = r"[-\u2013\u2014\u2012\u2010]"
+_DASH = r"[-\u2013\u2014\u2012\u2010_]"  # AP's style guide long used "_" for a dash
 # A credit in brackets, anywhere at the end of a paragraph: "...الأسبوع.-(ا ف ب)", "... (AFP)".
 _TRAILING_CREDIT = re.compile(rf"\s*{_DASH}?\s*[(\[]\s*(?P<agency>{_ALIAS})\s*[)\]]\s*{_DASH}?\s*$", re.IGNORECASE)
 # A dateline: "STOCKHOLM, Aug 29, 2014 (AFP) -", "PARIS (Reuters) -", "الساحل - (أ ف ب) -", "(AFP) -".

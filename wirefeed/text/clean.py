@@ -16,6 +16,8 @@ _BOILERPLATE = re.compile(
     r"suivez-nous|lire aussi|à lire aussi|abonnez-vous)",
     re.IGNORECASE)
 _MAX_BOILERPLATE_WORDS = 25
+# Desk signatures agencies put last: AFP's "hh/ph/ts/hd", "bur-mm/jj", AP's "_____" rule.
+_SIGNATURE = re.compile(r"^(?:[a-z]{1,5}(?:[-/][a-z]{1,5}){1,8}|[_\-=*]{3,})$")
 SUMMARY_CHARS = 400
 
 
@@ -34,6 +36,8 @@ class CleanText:
 
 
 def is_boilerplate(paragraph: str) -> bool:
+    if _SIGNATURE.match(paragraph.strip()):
+        return True
     return len(paragraph.split()) <= _MAX_BOILERPLATE_WORDS and bool(_BOILERPLATE.match(paragraph))
 
 
