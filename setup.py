@@ -47,6 +47,8 @@ setup(
         "PyYAML>=6",
         "requests>=2.31",
         "defusedxml>=0.7",
+        "aiohttp>=3.9,<4",
+        "brotli>=1.1",
     ],
     extras_require={"test": ["pytest>=8", "hypothesis>=6"]},
     entry_points={
@@ -58,6 +60,8 @@ setup(
             "newsml-1.2=wirefeed.connectors.newsml_12:NewsML12Connector",
             "ninjs=wirefeed.connectors.ninjs:NinjsConnector",
             "nitf=wirefeed.connectors.nitf:NitfConnector",
+            "jsonfeed=wirefeed.connectors.jsonfeed:JsonFeedConnector",
+            "news-sitemap=wirefeed.connectors.sitemap:NewsSitemapConnector",
             "wire=wirefeed.connectors.wire:WireConnector",
         ],
     },

@@ -13,6 +13,8 @@ _BUILTIN = {
     "newsml-1.2": "wirefeed.connectors.newsml_12:NewsML12Connector",
     "ninjs": "wirefeed.connectors.ninjs:NinjsConnector",
     "nitf": "wirefeed.connectors.nitf:NitfConnector",
+    "jsonfeed": "wirefeed.connectors.jsonfeed:JsonFeedConnector",
+    "news-sitemap": "wirefeed.connectors.sitemap:NewsSitemapConnector",
     "wire": "wirefeed.connectors.wire:WireConnector",
 }
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import ClassVar, Iterator
 from urllib.parse import urlparse
 
-from wirefeed.connectors.http import HttpSettings, fetch_url
+from wirefeed.connectors.charset import to_utf8
+from wirefeed.connectors.http import FetchResult, HttpSettings, Validators, fetch_url
 
 RAW_SCHEMA_ID = "wirefeed.raw/v1"
 
@@ -43,6 +44,9 @@ class FeedRef:
     connector: str = "rss"
     prefixes: tuple[str, ...] = ()
     options: dict = field(default_factory=dict, hash=False, compare=False)
+    interval: float = 300.0   # seconds between polls in --loop mode and for --once "due" checks
+    jitter: float = 0.1       # +-10 % on each interval, so feeds do not poll in step
+    auth: dict | None = field(default=None, hash=False, compare=False)  # names env vars, never secrets
 
     @property
     def is_remote(self) -> bool:
@@ -58,7 +62,11 @@ class Connector:
     def __init__(self, http: HttpSettings | None = None):
         self.http = http or HttpSettings()
 
-    def fetch(self, ref: FeedRef) -> bytes:
+    # Text formats get their bytes as UTF-8 whatever the source sent (see connectors/charset.py);
+    # a connector for a binary format sets this to False.
+    decode_text: ClassVar[bool] = True
+
+    def fetch(self, ref: FeedRef) -> FetchResult:
         if ref.is_remote:
             return fetch_url(ref.location, self.http)
         parsed = urlparse(ref.location)
@@ -69,9 +77,22 @@ class Connector:
             raise FeedError("fetch", exc.strerror or str(exc)) from None
         if len(data) > self.http.max_bytes:
             raise FeedError("fetch", f"file is {len(data)} bytes, over the {self.http.max_bytes}-byte cap")
-        return data
+        return FetchResult(data, Validators())
+
+    async def fetch_async(self, ref: FeedRef, fetcher, validators: Validators) -> FetchResult:
+        """The poller's fetch: conditional GET through the shared, rate-limited fetcher for URLs;
+        local paths are read as they are. Override for a source that is neither."""
+        if ref.is_remote:
+            return await fetcher.fetch(ref.location, validators, ref.auth)
+        return self.fetch(ref)
+
+    def read(self, result: FetchResult, ref: FeedRef, fetched_at: datetime) -> Iterator[dict]:
+        """Parse a fetched document, its bytes first made UTF-8 (declared charset, else detected)."""
+        data = to_utf8(result.body, result.charset) if self.decode_text else result.body
+        return self.parse(data, ref, fetched_at)
 
     def parse(self, data: bytes, ref: FeedRef, fetched_at: datetime) -> Iterator[dict]:
+        """Raw items of one document. ``data`` is UTF-8 (with its XML declaration saying so)."""
         raise NotImplementedError
 
     def raw_item(self, ref: FeedRef, fetched_at: datetime, *, guid: str, feed_title: str | None = None,
@@ -101,5 +122,4 @@ class Connector:
 
     def items(self, ref: FeedRef) -> list[dict]:
         """Fetch and parse one feed. Raises FeedError; an empty list is a valid, empty feed."""
-        data = self.fetch(ref)
-        return list(self.parse(data, ref, datetime.now(timezone.utc)))
+        return list(self.read(self.fetch(ref), ref, datetime.now(timezone.utc)))

@@ -1,4 +1,4 @@
-"""RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 feeds, parsed by feedparser."""
+"""RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 feeds, parsed by feedparser (JSON Feed goes to its own parser)."""
 from __future__ import annotations
 
 import calendar
@@ -38,6 +38,11 @@ class RssConnector(Connector):
     name = "rss"
 
     def parse(self, data: bytes, ref: FeedRef, fetched_at: datetime) -> Iterator[dict]:
+        if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):  # a site serving JSON Feed at its feed URL
+            from wirefeed.connectors.jsonfeed import JsonFeedConnector
+
+            yield from JsonFeedConnector(http=self.http).parse(data, ref, fetched_at)
+            return
         parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
         if parsed.bozo and not isinstance(parsed.bozo_exception, _HARMLESS) and not parsed.entries:
             exc = parsed.bozo_exception

@@ -1,5 +1,5 @@
 """One connector for a mixed delivery: it looks at each document and hands it to the parser of its
-format (ninjs, NewsML-G2, NewsML 1.2, NITF, RSS/Atom)."""
+format (ninjs, JSON Feed, NewsML-G2, NewsML 1.2, NITF, RSS/Atom, Google News sitemap)."""
 from __future__ import annotations
 
 import re
@@ -10,14 +10,16 @@ from wirefeed.connectors.base import Connector, FeedError, FeedRef
 
 _ROOT = re.compile(rb"<\s*(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s/>]")
 _BY_ROOT = {b"newsItem": "newsml-g2", b"newsMessage": "newsml-g2", b"packageItem": "newsml-g2",
-            b"NewsML": "newsml-1.2", b"nitf": "nitf", b"rss": "rss", b"feed": "rss", b"RDF": "rss"}
+            b"NewsML": "newsml-1.2", b"nitf": "nitf", b"rss": "rss", b"feed": "rss", b"RDF": "rss",
+            b"urlset": "news-sitemap", b"sitemapindex": "news-sitemap"}
+_JSON_FEED = re.compile(rb'"version"\s*:\s*"https?://jsonfeed\.org/version/1')
 
 
 def sniff(data: bytes) -> str:
     """The connector name for a document, from its first bytes."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"{", b"[")):
-        return "ninjs"
+        return "jsonfeed" if _JSON_FEED.search(data[:65536]) else "ninjs"
     for match in _ROOT.finditer(head):
         name = match.group(1)
         if name in (b"xml", b"DOCTYPE") or head[match.start():match.start() + 2] in (b"<?", b"<!"):

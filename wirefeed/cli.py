@@ -93,16 +93,21 @@ def cmd_enrich(args) -> int:
     return EXIT_PARTIAL if failed else EXIT_OK
 
 
-def _ingest(config) -> int:
-    from wirefeed.ingest import run_ingest
+def _ingest(config, args) -> int:
+    from wirefeed.ingest import run_ingest, run_ingest_loop
 
-    report = run_ingest(config)
-    log.info("ingest: %d feed(s), %d item(s) published, %d feed(s) failed, %d item(s) rejected",
-             report.feeds, report.published, len(report.failed_feeds), report.rejected_items)
+    if getattr(args, "loop", False):
+        report = run_ingest_loop(config)
+    else:
+        report = run_ingest(config, all_feeds=getattr(args, "all", False))
+    log.info("ingest: %d feed(s), %d polled (%d not modified, %d not due), %d item(s) published, "
+             "%d unchanged, %d feed(s) failed, %d item(s) rejected", report.feeds, report.polled,
+             report.not_modified, report.not_due, report.published, report.unchanged, len(report.failed_feeds),
+             report.rejected_items)
     return EXIT_PARTIAL if report.failures else EXIT_OK
 
 
-def _process(config) -> int:
+def _process(config, args) -> int:
     from wirefeed.pipelines.process import run_process
 
     report = run_process(config)
@@ -128,7 +133,7 @@ def _with_config(args, *steps) -> int:
     code = EXIT_OK
     try:
         for step in steps:
-            code = max(code, step(config))
+            code = max(code, step(config, args))
     except (KafkaUnavailable, ElasticsearchUnavailable, JobFailed) as exc:
         log.error("%s", exc)
         return EXIT_FAILED
@@ -245,7 +250,13 @@ def build_parser() -> argparse.ArgumentParser:
                              ("run", cmd_run, "ingest then process: one scheduled job")):
         p = sub.add_parser(name, help=text)
         p.add_argument("--config", default=None, help="YAML config (default: the packaged local default)")
-        p.add_argument("--once", action="store_true", help="one pass, then exit (the only mode so far)")
+        if name != "process":
+            mode = p.add_mutually_exclusive_group()
+            mode.add_argument("--once", action="store_true", help="one pass over the due feeds, then exit (default)")
+            if name == "ingest":
+                mode.add_argument("--loop", action="store_true", help="keep polling each feed at its interval "
+                                  "until SIGTERM/SIGINT")
+            p.add_argument("--all", action="store_true", help="poll every feed now, due or not")
         p.set_defaults(func=func)
 
     p = sub.add_parser("search", help="search the index and print a table of hits")

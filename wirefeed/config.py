@@ -53,11 +53,17 @@ class RunnerConfig:
 
 
 @dataclass(frozen=True)
+class StateConfig:
+    path: str | None = None  # SQLite file of per-feed ingest state; default $WIREFEED_HOME/state/ingest.sqlite
+
+
+@dataclass(frozen=True)
 class Config:
     kafka: KafkaConfig = field(default_factory=KafkaConfig)
     elasticsearch: ElasticsearchConfig = field(default_factory=ElasticsearchConfig)
     runner: RunnerConfig = field(default_factory=RunnerConfig)
     http: HttpSettings = field(default_factory=HttpSettings)
+    state: StateConfig = field(default_factory=StateConfig)
     feeds: tuple[FeedRef, ...] = ()
     path: str | None = None
 
@@ -119,12 +125,26 @@ def _feeds(data) -> tuple[FeedRef, ...]:
     for index, feed in enumerate(data):
         if not isinstance(feed, dict) or not (feed.get("url") or feed.get("path")):
             raise ConfigError(f"feeds[{index}] needs a 'url' (or 'path')")
-        unknown = set(feed) - {"name", "url", "path", "connector", "language", "prefixes", "options"}
+        unknown = set(feed) - {"name", "url", "path", "connector", "language", "prefixes", "options", "interval",
+                               "jitter", "auth"}
         if unknown:
             raise ConfigError(f"feeds[{index}]: unknown key(s) {', '.join(sorted(unknown))}")
+        auth = feed.get("auth")
+        if auth is not None and (not isinstance(auth, dict) or auth.get("type") not in ("basic", "bearer", "header")):
+            raise ConfigError(f"feeds[{index}].auth needs type basic, bearer or header")
+        if auth and any(k in auth for k in ("password", "token", "value")):
+            raise ConfigError(f"feeds[{index}].auth: put secrets in environment variables and name them "
+                              "(password_env, token_env, value_env), not in the file")
+        try:
+            interval, jitter = float(feed.get("interval", 300)), float(feed.get("jitter", 0.1))
+        except (TypeError, ValueError):
+            raise ConfigError(f"feeds[{index}]: interval and jitter must be numbers") from None
+        if interval <= 0 or not 0 <= jitter < 1:
+            raise ConfigError(f"feeds[{index}]: interval must be > 0 and jitter in [0, 1)")
         feeds.append(FeedRef(location=str(feed.get("url") or feed.get("path")), name=feed.get("name"),
                              language=feed.get("language"), connector=feed.get("connector", "rss"),
-                             prefixes=tuple(feed.get("prefixes") or ()), options=feed.get("options") or {}))
+                             prefixes=tuple(feed.get("prefixes") or ()), options=feed.get("options") or {},
+                             interval=interval, jitter=jitter, auth=auth))
     return tuple(feeds)
 
 
@@ -145,7 +165,7 @@ def load_config(path: str | Path | None = None) -> Config:
         raise ConfigError(f"{origin} is not valid YAML: {exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{origin}: the top level must be a mapping")
-    unknown = set(data) - {"kafka", "elasticsearch", "runner", "http", "feeds"}
+    unknown = set(data) - {"kafka", "elasticsearch", "runner", "http", "state", "feeds"}
     if unknown:
         raise ConfigError(f"{origin}: unknown section(s) {', '.join(sorted(unknown))}")
     data = _expand(data)
@@ -153,6 +173,7 @@ def load_config(path: str | Path | None = None) -> Config:
                     elasticsearch=_section(ElasticsearchConfig, data.get("elasticsearch"), "elasticsearch"),
                     runner=_section(RunnerConfig, data.get("runner"), "runner"),
                     http=_section(HttpSettings, data.get("http"), "http"),
+                    state=_section(StateConfig, data.get("state"), "state"),
                     feeds=_feeds(data.get("feeds")), path=origin)
     if config.kafka.partitions < 1:
         raise ConfigError("'kafka.partitions' must be at least 1")

@@ -1,17 +1,28 @@
-"""Ingest: read each configured feed with its connector and publish raw items to Kafka.
+"""Ingest: poll the configured feeds asynchronously and publish new or changed raw items to Kafka.
 
-A feed that cannot be fetched or parsed, and an item that fails the raw-item schema, each become a
-dead letter with the reason; the other feeds and items still go through.
+One pass (`wirefeed ingest --once`, for cron) polls every feed that is due; `--loop` keeps polling,
+each feed at its own interval with jitter. Per-feed state (HTTP validators, item fingerprints) lives
+in SQLite (`wirefeed.state`) and is written only after Kafka acknowledged the items, so a crash
+re-sends rather than loses. A feed that cannot be fetched or parsed, and an item that fails the
+raw-item schema, each become a dead letter with the reason; the rest goes through.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
+import random
+import signal
+import threading
+import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
 
 from wirefeed import deadletter, enrich, kafka_io
 from wirefeed.config import Config
 from wirefeed.connectors import FeedError, FeedRef, get_connector
-from wirefeed.connectors.http import safe_url
+from wirefeed.connectors.http import AsyncFetcher, Validators, safe_url
+from wirefeed.state import IngestState, changed_items
 
 log = logging.getLogger(__name__)
 
@@ -19,8 +30,12 @@ log = logging.getLogger(__name__)
 @dataclass
 class IngestReport:
     feeds: int = 0
+    polled: int = 0
+    not_due: int = 0
+    not_modified: int = 0
     failed_feeds: list[tuple[str, str]] = field(default_factory=list)
     published: int = 0
+    unchanged: int = 0
     rejected_items: int = 0
 
     @property
@@ -28,8 +43,25 @@ class IngestReport:
         return len(self.failed_feeds) + self.rejected_items
 
 
+@dataclass
+class _Polled:
+    ref: FeedRef
+    items: list[dict] = field(default_factory=list)
+    validators: Validators | None = None
+    not_modified: bool = False
+    error: FeedError | None = None
+
+
+def feed_key(ref: FeedRef) -> str:
+    return f"{ref.connector}|{ref.location}"
+
+
+def where(ref: FeedRef) -> str:
+    return safe_url(ref.location) if ref.is_remote else ref.location
+
+
 def read_feed(ref: FeedRef, config: Config) -> list[dict]:
-    """Raw items of one feed; raises FeedError (never anything else) when the feed is unusable."""
+    """Raw items of one feed, synchronously (for `wirefeed parse`); raises only FeedError."""
     try:
         connector = get_connector(ref.connector, http=config.http)
     except KeyError as exc:
@@ -39,38 +71,129 @@ def read_feed(ref: FeedRef, config: Config) -> list[dict]:
     except FeedError:
         raise
     except Exception as exc:  # noqa: BLE001 - a connector bug on one feed must not stop the others
-        log.debug("connector %s failed on %s", ref.connector, safe_url(ref.location), exc_info=True)
+        log.debug("connector %s failed on %s", ref.connector, where(ref), exc_info=True)
         raise FeedError("parse", f"{type(exc).__name__}: {exc}") from None
 
 
-def run_ingest(config: Config) -> IngestReport:
+async def _poll(ref: FeedRef, fetcher: AsyncFetcher, validators: Validators, config: Config) -> _Polled:
+    try:
+        connector = get_connector(ref.connector, http=config.http)
+    except KeyError as exc:
+        return _Polled(ref, error=FeedError("fetch", str(exc.args[0])))
+    try:
+        result = await connector.fetch_async(ref, fetcher, validators)
+        if result.not_modified:
+            return _Polled(ref, validators=result.validators, not_modified=True)
+        items = list(connector.read(result, ref, datetime.now(timezone.utc)))
+        return _Polled(ref, items=items, validators=result.validators)
+    except FeedError as exc:
+        return _Polled(ref, error=exc)
+    except Exception as exc:  # noqa: BLE001 - a connector bug on one feed must not stop the others
+        log.debug("connector %s failed on %s", ref.connector, where(ref), exc_info=True)
+        return _Polled(ref, error=FeedError("parse", f"{type(exc).__name__}: {exc}"))
+
+
+def next_due(ref: FeedRef, now: float) -> float:
+    return now + ref.interval * (1 + random.uniform(-ref.jitter, ref.jitter))
+
+
+async def _poll_due(config: Config, state: IngestState, producer: kafka_io.JsonProducer, report: IngestReport,
+                    all_feeds: bool) -> list[tuple]:
+    now = time.time()
+    due = []
+    for ref in config.feeds:
+        report.feeds += 1
+        feed_state = state.feed(feed_key(ref))
+        if all_feeds or feed_state.next_due <= now:
+            due.append((ref, feed_state.validators))
+        else:
+            report.not_due += 1
+    pending = []  # state to record once Kafka acknowledged
+    kafka = config.kafka
+    async with AsyncFetcher(config.http) as fetcher:
+        for task in asyncio.as_completed([_poll(ref, fetcher, validators, config) for ref, validators in due]):
+            polled = await task
+            ref, key = polled.ref, feed_key(polled.ref)
+            report.polled += 1
+            if polled.error is not None:
+                exc = polled.error
+                log.warning("feed %s failed at %s: %s", where(ref), exc.stage, exc.reason)
+                report.failed_feeds.append((where(ref), exc.reason))
+                producer.send(kafka.deadletter_topic, deadletter.dead_letter(
+                    exc.stage, exc.reason, {"feed": where(ref), "name": ref.name, "connector": ref.connector},
+                    error_type="FeedError", source=where(ref)))
+                pending.append((key, None, next_due(ref, time.time()), f"failed: {exc.stage}", [], []))
+                continue
+            if polled.not_modified:
+                report.not_modified += 1
+                pending.append((key, polled.validators, next_due(ref, time.time()), "not-modified", [], []))
+                continue
+            valid = []
+            for raw in polled.items:
+                try:
+                    valid.append(enrich.validate_raw(raw))
+                except enrich.Rejected as rejected:
+                    report.rejected_items += 1
+                    log.warning("item %s of %s rejected: %s", raw.get("id"), where(ref), rejected.reason)
+                    producer.send(kafka.deadletter_topic, deadletter.dead_letter(
+                        rejected.stage, rejected.reason, raw, item_id=raw.get("id"), source=where(ref)))
+            publish, rows, unchanged = changed_items(valid, state.seen(key, [i["id"] for i in valid]))
+            for raw in publish:
+                producer.send(kafka.raw_topic, raw, key=raw["id"])
+            report.published += len(publish)
+            report.unchanged += len(unchanged)
+            log.info("feed %s: %d item(s), %d new or changed", where(ref), len(polled.items), len(publish))
+            pending.append((key, polled.validators, next_due(ref, time.time()), "ok", rows, unchanged))
+    return pending
+
+
+def _open_state(config: Config) -> IngestState:
+    if config.state.path:
+        return IngestState(config.state.path)
+    from wirefeed.deploy.local.services import Settings
+
+    return IngestState(Path(Settings.from_env().home) / "state" / "ingest.sqlite")
+
+
+def run_ingest(config: Config, *, all_feeds: bool = False) -> IngestReport:
+    """One pass over the feeds that are due (every feed with ``all_feeds``)."""
     kafka = config.kafka
     kafka_io.ensure_topics(kafka.bootstrap_servers, {kafka.raw_topic: kafka.partitions, kafka.deadletter_topic: 1})
     report = IngestReport()
-    with kafka_io.JsonProducer(kafka.bootstrap_servers, client_id="wirefeed-ingest") as producer:
-        for ref in config.feeds:
-            report.feeds += 1
-            where = safe_url(ref.location) if ref.is_remote else ref.location
-            try:
-                items = read_feed(ref, config)
-            except FeedError as exc:
-                log.warning("feed %s failed at %s: %s", where, exc.stage, exc.reason)
-                report.failed_feeds.append((where, exc.reason))
-                producer.send(kafka.deadletter_topic, deadletter.dead_letter(
-                    exc.stage, exc.reason, {"feed": where, "name": ref.name, "connector": ref.connector},
-                    error_type="FeedError", source=where))
-                continue
-            for raw in items:
-                try:
-                    enrich.validate_raw(raw)
-                except enrich.Rejected as rejected:
-                    report.rejected_items += 1
-                    log.warning("item %s of %s rejected: %s", raw.get("id"), where, rejected.reason)
-                    producer.send(kafka.deadletter_topic, deadletter.dead_letter(
-                        rejected.stage, rejected.reason, raw, item_id=raw.get("id"), source=where))
-                    continue
-                producer.send(kafka.raw_topic, raw, key=raw["id"])
-                report.published += 1
-            log.info("feed %s: %d item(s)", where, len(items))
-        producer.flush()
+    state = _open_state(config)
+    try:
+        with kafka_io.JsonProducer(kafka.bootstrap_servers, client_id="wirefeed-ingest") as producer:
+            pending = asyncio.run(_poll_due(config, state, producer, report, all_feeds))
+            producer.flush()
+        for key, validators, due, status, rows, unchanged in pending:
+            state.record(key, validators, due, status, rows)
+            state.touch(key, unchanged)
+        state.prune()
+    finally:
+        state.close()
     return report
+
+
+def run_ingest_loop(config: Config, stop: threading.Event | None = None, max_sleep: float = 60.0) -> IngestReport:
+    """Poll until SIGTERM or SIGINT (or ``stop``), each feed when it is due; returns the totals."""
+    stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+    total = IngestReport()
+    while not stop.is_set():
+        report = run_ingest(config)
+        for name in ("polled", "not_modified", "published", "unchanged", "rejected_items"):
+            setattr(total, name, getattr(total, name) + getattr(report, name))
+        total.failed_feeds += report.failed_feeds
+        if report.polled:
+            log.info("poll: %d feed(s) polled, %d not modified, %d item(s) published, %d failed",
+                     report.polled, report.not_modified, report.published, len(report.failed_feeds))
+        state = _open_state(config)
+        try:
+            soonest = min((state.feed(feed_key(ref)).next_due for ref in config.feeds), default=time.time() + max_sleep)
+        finally:
+            state.close()
+        stop.wait(min(max_sleep, max(1.0, soonest - time.time())))
+    total.feeds = len(config.feeds)
+    return total

@@ -68,6 +68,7 @@ class Job:
             "kafka": {"bootstrap_servers": self.settings.kafka_bootstrap, "raw_topic": self.raw_topic,
                       "deadletter_topic": self.deadletter_topic, "consumer_group": self.name},
             "elasticsearch": {"url": self.settings.es_url, "index": self.index, **elasticsearch},
+            "state": {"path": str(self.workdir / "ingest-state.sqlite")},
             "feeds": feeds,
         }
         path = self.workdir / "config.yaml"
@@ -78,8 +79,8 @@ class Job:
         return subprocess.run([sys.executable, "-m", "wirefeed.cli", *args], capture_output=True, text=True,
                               timeout=timeout)
 
-    def run(self, command="run"):
-        return self.wirefeed(command, "--config", str(self.workdir / "config.yaml"))
+    def run(self, command="run", *flags):
+        return self.wirefeed(command, "--config", str(self.workdir / "config.yaml"), *flags)
 
     def es(self):
         from elasticsearch import Elasticsearch

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import ARABIC_FEED, SHARED
 from wirefeed.connectors import FeedError, FeedRef, get_connector
+from wirefeed.connectors.http import FetchResult, Validators
 
 WIRE = SHARED / "fixtures" / "wire"
 OURS = Path(__file__).parent / "fixtures"
@@ -18,6 +19,8 @@ SEEDS = {
     "newsml-1.2": [WIRE / "afp.xml"],
     "ninjs": [WIRE / "ninjs1.json", OURS / "ninjs2.json"],
     "nitf": [WIRE / "pa1.xml", OURS / "nitf-arabic-windows-1256.xml"],
+    "jsonfeed": [OURS / "jsonfeed-1.1.json"],
+    "news-sitemap": [OURS / "news-sitemap.xml"],
     "wire": [WIRE / "afp.xml", WIRE / "ninjs1.json"],
 }
 REF = FeedRef(location="fuzz")
@@ -45,7 +48,7 @@ def mutated(draw, seeds):
 
 def parses_or_fails_cleanly(connector, data: bytes) -> None:
     try:
-        items = list(connector.parse(data, REF, NOW))
+        items = list(connector.read(FetchResult(data, Validators()), REF, NOW))  # charset step included
     except FeedError:
         return
     for item in items:
