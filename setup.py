@@ -62,6 +62,7 @@ setup(
             "nitf=wirefeed.connectors.nitf:NitfConnector",
             "jsonfeed=wirefeed.connectors.jsonfeed:JsonFeedConnector",
             "news-sitemap=wirefeed.connectors.sitemap:NewsSitemapConnector",
+            "folder=wirefeed.connectors.folder:FolderConnector",
             "wire=wirefeed.connectors.wire:WireConnector",
         ],
     },

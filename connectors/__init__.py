@@ -16,6 +16,7 @@ _BUILTIN = {
     "jsonfeed": "wirefeed.connectors.jsonfeed:JsonFeedConnector",
     "news-sitemap": "wirefeed.connectors.sitemap:NewsSitemapConnector",
     "wire": "wirefeed.connectors.wire:WireConnector",
+    "folder": "wirefeed.connectors.folder:FolderConnector",
 }
 
 

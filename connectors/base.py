@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import ClassVar, Iterator
+from typing import Callable, ClassVar, Iterator
 from urllib.parse import urlparse
 
 from wirefeed.connectors.charset import to_utf8
@@ -53,6 +53,18 @@ class FeedRef:
         return urlparse(self.location).scheme in ("http", "https")
 
 
+@dataclass
+class Polled:
+    """What one poll of a feed gave: its items, or "not modified"; for sources of many documents (a
+    delivery folder) the documents that failed while the others went through, and what to do once
+    Kafka acknowledged everything (mark files done)."""
+    items: list[dict] = field(default_factory=list)
+    validators: Validators = Validators()
+    not_modified: bool = False
+    failures: list[tuple[str, FeedError]] = field(default_factory=list)
+    acknowledge: Callable[[], None] | None = None
+
+
 class Connector:
     name: ClassVar[str] = ""
     # RSS guids are only unique within their feed; agency guids (URNs) are unique worldwide, and a
@@ -85,6 +97,13 @@ class Connector:
         if ref.is_remote:
             return await fetcher.fetch(ref.location, validators, ref.auth)
         return self.fetch(ref)
+
+    async def poll(self, ref: FeedRef, fetcher, validators: Validators) -> Polled:
+        """One poll by the ingest loop: fetch (conditionally) and parse. Raises FeedError for the feed."""
+        result = await self.fetch_async(ref, fetcher, validators)
+        if result.not_modified:
+            return Polled(validators=result.validators, not_modified=True)
+        return Polled(list(self.read(result, ref, datetime.now(timezone.utc))), result.validators)
 
     def read(self, result: FetchResult, ref: FeedRef, fetched_at: datetime) -> Iterator[dict]:
         """Parse a fetched document, its bytes first made UTF-8 (declared charset, else detected)."""

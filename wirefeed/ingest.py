@@ -15,12 +15,13 @@ import signal
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 from wirefeed import deadletter, enrich, kafka_io
 from wirefeed.config import Config
 from wirefeed.connectors import FeedError, FeedRef, get_connector
+from wirefeed.connectors.base import Polled
 from wirefeed.connectors.http import AsyncFetcher, Validators, safe_url
 from wirefeed.state import IngestState, changed_items
 
@@ -44,12 +45,22 @@ class IngestReport:
 
 
 @dataclass
-class _Polled:
+class _Outcome:
     ref: FeedRef
-    items: list[dict] = field(default_factory=list)
-    validators: Validators | None = None
-    not_modified: bool = False
+    polled: Polled | None = None
     error: FeedError | None = None
+
+
+@dataclass
+class _Pending:
+    """What to record for one feed once Kafka acknowledged this poll's messages."""
+    key: str
+    validators: Validators | None
+    next_due: float
+    status: str
+    rows: list[tuple] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    acknowledge: Callable[[], None] | None = None
 
 
 def feed_key(ref: FeedRef) -> str:
@@ -75,22 +86,18 @@ def read_feed(ref: FeedRef, config: Config) -> list[dict]:
         raise FeedError("parse", f"{type(exc).__name__}: {exc}") from None
 
 
-async def _poll(ref: FeedRef, fetcher: AsyncFetcher, validators: Validators, config: Config) -> _Polled:
+async def _poll(ref: FeedRef, fetcher: AsyncFetcher, validators: Validators, config: Config) -> _Outcome:
     try:
         connector = get_connector(ref.connector, http=config.http)
     except KeyError as exc:
-        return _Polled(ref, error=FeedError("fetch", str(exc.args[0])))
+        return _Outcome(ref, error=FeedError("fetch", str(exc.args[0])))
     try:
-        result = await connector.fetch_async(ref, fetcher, validators)
-        if result.not_modified:
-            return _Polled(ref, validators=result.validators, not_modified=True)
-        items = list(connector.read(result, ref, datetime.now(timezone.utc)))
-        return _Polled(ref, items=items, validators=result.validators)
+        return _Outcome(ref, await connector.poll(ref, fetcher, validators))
     except FeedError as exc:
-        return _Polled(ref, error=exc)
+        return _Outcome(ref, error=exc)
     except Exception as exc:  # noqa: BLE001 - a connector bug on one feed must not stop the others
         log.debug("connector %s failed on %s", ref.connector, where(ref), exc_info=True)
-        return _Polled(ref, error=FeedError("parse", f"{type(exc).__name__}: {exc}"))
+        return _Outcome(ref, error=FeedError("parse", f"{type(exc).__name__}: {exc}"))
 
 
 def next_due(ref: FeedRef, now: float) -> float:
@@ -98,7 +105,7 @@ def next_due(ref: FeedRef, now: float) -> float:
 
 
 async def _poll_due(config: Config, state: IngestState, producer: kafka_io.JsonProducer, report: IngestReport,
-                    all_feeds: bool) -> list[tuple]:
+                    all_feeds: bool) -> list[_Pending]:
     now = time.time()
     due = []
     for ref in config.feeds:
@@ -112,21 +119,18 @@ async def _poll_due(config: Config, state: IngestState, producer: kafka_io.JsonP
     kafka = config.kafka
     async with AsyncFetcher(config.http) as fetcher:
         for task in asyncio.as_completed([_poll(ref, fetcher, validators, config) for ref, validators in due]):
-            polled = await task
-            ref, key = polled.ref, feed_key(polled.ref)
+            outcome = await task
+            ref, key, polled = outcome.ref, feed_key(outcome.ref), outcome.polled
             report.polled += 1
-            if polled.error is not None:
-                exc = polled.error
-                log.warning("feed %s failed at %s: %s", where(ref), exc.stage, exc.reason)
-                report.failed_feeds.append((where(ref), exc.reason))
-                producer.send(kafka.deadletter_topic, deadletter.dead_letter(
-                    exc.stage, exc.reason, {"feed": where(ref), "name": ref.name, "connector": ref.connector},
-                    error_type="FeedError", source=where(ref)))
-                pending.append((key, None, next_due(ref, time.time()), f"failed: {exc.stage}", [], []))
+            if outcome.error is not None:
+                _feed_failed(producer, kafka.deadletter_topic, report, ref, outcome.error)
+                pending.append(_Pending(key, None, next_due(ref, time.time()), f"failed: {outcome.error.stage}"))
                 continue
+            for document, exc in polled.failures:  # one bad file of a delivery folder; the others go on
+                _feed_failed(producer, kafka.deadletter_topic, report, ref, exc, document)
             if polled.not_modified:
                 report.not_modified += 1
-                pending.append((key, polled.validators, next_due(ref, time.time()), "not-modified", [], []))
+                pending.append(_Pending(key, polled.validators, next_due(ref, time.time()), "not-modified"))
                 continue
             valid = []
             for raw in polled.items:
@@ -143,8 +147,22 @@ async def _poll_due(config: Config, state: IngestState, producer: kafka_io.JsonP
             report.published += len(publish)
             report.unchanged += len(unchanged)
             log.info("feed %s: %d item(s), %d new or changed", where(ref), len(polled.items), len(publish))
-            pending.append((key, polled.validators, next_due(ref, time.time()), "ok", rows, unchanged))
+            pending.append(_Pending(key, polled.validators, next_due(ref, time.time()), "ok", rows, unchanged,
+                                    polled.acknowledge))
     return pending
+
+
+def _feed_failed(producer, topic: str, report: IngestReport, ref: FeedRef, exc: FeedError,
+                 document: str | None = None) -> None:
+    """A feed (or one document of it) that could not be fetched or parsed: a dead letter with the reason."""
+    label = f"{where(ref)}/{document}" if document else where(ref)
+    log.warning("feed %s failed at %s: %s", label, exc.stage, exc.reason)
+    report.failed_feeds.append((label, exc.reason))
+    payload = {"feed": where(ref), "name": ref.name, "connector": ref.connector}
+    if document:
+        payload["document"] = document
+    producer.send(topic, deadletter.dead_letter(exc.stage, exc.reason, payload, error_type="FeedError",
+                                                source=label))
 
 
 def _open_state(config: Config) -> IngestState:
@@ -165,9 +183,11 @@ def run_ingest(config: Config, *, all_feeds: bool = False) -> IngestReport:
         with kafka_io.JsonProducer(kafka.bootstrap_servers, client_id="wirefeed-ingest") as producer:
             pending = asyncio.run(_poll_due(config, state, producer, report, all_feeds))
             producer.flush()
-        for key, validators, due, status, rows, unchanged in pending:
-            state.record(key, validators, due, status, rows)
-            state.touch(key, unchanged)
+        for done in pending:
+            state.record(done.key, done.validators, done.next_due, done.status, done.rows)
+            state.touch(done.key, done.unchanged)
+            if done.acknowledge is not None:
+                done.acknowledge()
         state.prune()
     finally:
         state.close()

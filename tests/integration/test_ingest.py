@@ -65,3 +65,40 @@ def test_loop_mode_polls_and_stops_on_sigterm(job, feed_server):
     assert poller.returncode == 0, stderr
     assert len(raw_messages(job)) == 1
     assert "not modified" in stderr
+
+
+def test_delivery_folder_files_are_published_once_and_survive_a_restart(job, tmp_path):
+    import os
+    import shutil
+
+    from tests.conftest import SHARED
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    old = time.time() - 60
+    for name in ("afp.xml", "ap.xml", "ninjs1.json"):
+        shutil.copy(SHARED / "fixtures" / "wire" / name, inbox / name)
+    (inbox / "broken.xml").write_bytes(b"<?xml version='1.0'?><nitf><body>")
+    (inbox / "late.xml.part").write_bytes(b"<nitf>")  # still uploading
+    for path in inbox.iterdir():
+        os.utime(path, (old, old))
+    job.write_config([{"path": str(inbox), "connector": "folder", "options": {"settle_seconds": 5}}])
+
+    first = job.run("ingest")
+    assert first.returncode == 1, first.stderr  # one file went to the dead-letter topic
+    published = raw_messages(job)
+    assert len(published) >= 3
+    [letter] = job.dead_letters()
+    assert letter["payload"]["document"] == "broken.xml" and "well-formed" in letter["reason"]
+    assert sorted(p.name for p in (inbox / ".done").iterdir()) == ["afp.xml", "ap.xml", "ninjs1.json"]
+    assert [p.name for p in (inbox / ".failed").iterdir()] == ["broken.xml"]
+    assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == ["late.xml.part"]
+
+    # A crash after Kafka acknowledged but before the move leaves a file in place: it is read again
+    # on restart, and the ingest state knows its items were sent.
+    shutil.copy(inbox / ".done" / "afp.xml", inbox / "afp.xml")
+    os.utime(inbox / "afp.xml", (old, old))
+    again = job.run("ingest", "--all")
+    assert again.returncode == 0, again.stderr
+    assert len(raw_messages(job)) == len(published)
+    assert not (inbox / "afp.xml").exists()
