@@ -22,11 +22,14 @@ class WirefeedOptions(PipelineOptions):
         parser.add_argument("--es_api_key_env", default=None, help="env var holding an Elasticsearch API key")
         parser.add_argument("--es_ca_file", default=None, help="CA certificate file for Elasticsearch TLS")
         parser.add_argument("--bulk_size", type=int, default=500, help="documents per bulk request")
+        parser.add_argument("--story_window_days", type=float, default=7.0,
+                            help="copies published this many days apart still fold into one story")
 
     def elasticsearch(self) -> ElasticsearchConfig:
         return ElasticsearchConfig(url=self.es_url, index=self.es_index, username_env=self.es_username_env,
                                    password_env=self.es_password_env, api_key_env=self.es_api_key_env,
-                                   ca_file=self.es_ca_file, bulk_size=self.bulk_size)
+                                   ca_file=self.es_ca_file, bulk_size=self.bulk_size,
+                                   story_window_days=self.story_window_days)
 
 
 def option_args(config: Config) -> list[str]:
@@ -34,7 +37,7 @@ def option_args(config: Config) -> list[str]:
     es = config.elasticsearch
     args = [f"--kafka_bootstrap={config.kafka.bootstrap_servers}", f"--raw_topic={config.kafka.raw_topic}",
             f"--deadletter_topic={config.kafka.deadletter_topic}", f"--es_url={es.url}", f"--es_index={es.index}",
-            f"--bulk_size={es.bulk_size}"]
+            f"--bulk_size={es.bulk_size}", f"--story_window_days={es.story_window_days}"]
     for name in ("username_env", "password_env", "api_key_env", "ca_file"):
         if getattr(es, name):
             args.append(f"--es_{name}={getattr(es, name)}")

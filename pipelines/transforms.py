@@ -126,34 +126,77 @@ class EnrichItems(beam.PTransform):
         return {"items": items, DEAD: dead | "EnrichDeadLetters" >> beam.Flatten()}
 
 
-# Exact duplicates ----------------------------------------------------------------------------------
+# Versions and stories -----------------------------------------------------------------------------
 
 def _latest(items):
     return max(items, key=lambda item: enrich.version_order(item.doc, item.offset), default=None)
 
 
-class KeepCanonical(beam.DoFn):
-    def __init__(self):
-        self.duplicates = counter("exact_duplicates")
+class AssignStories(beam.DoFn):
+    """Places each document in its story, batch by batch: copies found among this job's documents
+    and, through their LSH band keys, among those Elasticsearch holds in the window. All documents
+    come here under one key, so two copies read by different workers still meet; fingerprints are
+    cheap next to enrichment, so this one step does not hold the job back. Canonical documents
+    indexed earlier whose outlets grew come out too, to be written again."""
+
+    def __init__(self, es: ElasticsearchConfig):
+        self.es = es
+        self.client = None
+
+    def setup(self):
+        from wirefeed.es_io import make_client
+
+        self.client = make_client(self.es)
 
     def process(self, keyed):
+        from wirefeed.es_io import story_candidates
+        from wirefeed.stories import StoryIndex, fingerprint, fold
+
         _, items = keyed
-        ordered = sorted(items, key=lambda item: enrich.canonical_order(item.doc))
-        self.duplicates.inc(len(ordered) - 1)
-        yield ordered[0]
+        items = sorted(items, key=lambda item: (item.doc.get("published_at") or "9999", item.doc["id"]))
+        index = StoryIndex()
+        final: dict[str, Item] = {}  # handed on only at the end: a canonical may still gain outlets
+        for start in range(0, len(items), self.es.bulk_size):
+            batch = items[start:start + self.es.bulk_size]
+            prints = {item.doc["id"]: fingerprint(item.doc) for item in batch}
+            probes = [{**item.doc, "story_bands": list(prints[item.doc["id"]].bands)} for item in batch]
+            for doc in story_candidates(self.client, self.es.index, probes, self.es.story_window_days):
+                index.add_document(doc)
+            docs, touched = fold([item.doc for item in batch], index, prints)
+            by_id = {item.doc["id"]: item for item in batch}
+            for doc in docs:
+                final[doc["id"]] = replace(by_id[doc["id"]], doc=doc)
+            for doc in touched:
+                if doc["id"] in final:
+                    final[doc["id"]] = replace(final[doc["id"]], doc=doc)
+                else:  # an earlier run's canonical, with the outlets this run added
+                    counter("stories_grown").inc()
+                    final[doc["id"]] = Item(origin="story-update", offset=-1, raw={"id": doc["id"]}, doc=doc)
+        for item in final.values():
+            if item.doc["duplicate_of"]:
+                counter("story_copies").inc()
+            yield item
+
+    def teardown(self):
+        if self.client is not None:
+            self.client.close()
 
 
-class DropExactDuplicates(beam.PTransform):
-    """The latest version of each item id, then one item per normalised content."""
+class FoldStories(beam.PTransform):
+    """The latest version of each item id, then every document placed in its story."""
+
+    def __init__(self, es: ElasticsearchConfig):
+        super().__init__()
+        self.es = es
 
     def expand(self, items):
         return (items
                 | "KeyById" >> beam.Map(lambda item: (item.doc["id"], item))
                 | "LatestVersion" >> beam.CombinePerKey(_latest)
                 | "DropIds" >> beam.Values()
-                | "KeyByContent" >> beam.Map(lambda item: (enrich.dedupe_key(item.doc), item))
-                | "GroupCopies" >> beam.GroupByKey()
-                | "KeepCanonical" >> beam.ParDo(KeepCanonical()))
+                | "OneKey" >> beam.Map(lambda item: (None, item))
+                | "GatherForStories" >> beam.GroupByKey()
+                | "AssignStories" >> beam.ParDo(AssignStories(self.es)))
 
 
 # Writing -------------------------------------------------------------------------------------------
@@ -166,7 +209,6 @@ class BulkIndex(beam.DoFn):
         self.client = None
         self.indexed = counter("indexed")
         self.stale = counter("stale_versions")
-        self.copies = counter("exact_duplicates")
 
     def setup(self):
         from wirefeed.es_io import make_client
@@ -181,7 +223,6 @@ class BulkIndex(beam.DoFn):
         self.indexed.inc(outcome.indexed)
         counter("withdrawn").inc(outcome.withdrawn)
         self.stale.inc(outcome.stale)
-        self.copies.inc(outcome.duplicates)
         for doc, reason in outcome.rejected:
             counter("deadletters").inc()
             item = by_id[doc["id"]]

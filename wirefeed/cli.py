@@ -65,7 +65,7 @@ def cmd_parse(args) -> int:
 
 
 def cmd_enrich(args) -> int:
-    from wirefeed.enrich import Rejected, drop_exact_duplicates, enrich
+    from wirefeed.enrich import Rejected, enrich, fold_stories
 
     stream = sys.stdin if args.file in (None, "-") else open(args.file, encoding="utf-8")
     failed = 0
@@ -82,14 +82,13 @@ def cmd_enrich(args) -> int:
             except Rejected as exc:
                 failed += 1
                 print(f"wirefeed enrich: line {number}: {exc.stage} failed: {exc.reason}", file=sys.stderr)
-    kept = dropped = 0
-    for canonical, copies in drop_exact_duplicates(docs):
-        kept += 1
-        dropped += len(copies)
-        _print_jsonl(canonical)
-    older = len(docs) - kept - dropped
-    if dropped or older:
-        print(f"wirefeed enrich: dropped {dropped} exact duplicate(s) and {older} older version(s)", file=sys.stderr)
+    folded = fold_stories(docs)
+    for doc in folded:
+        _print_jsonl(doc)
+    copies, older = sum(1 for d in folded if d["duplicate_of"]), len(docs) - len(folded)
+    if copies or older:
+        print(f"wirefeed enrich: {copies} copy/copies folded into their stories, {older} older version(s) dropped",
+              file=sys.stderr)
     return EXIT_PARTIAL if failed else EXIT_OK
 
 
@@ -112,8 +111,9 @@ def _process(config, args) -> int:
 
     report = run_process(config)
     counters = report.counters
-    log.info("process: %d record(s) in %.1fs; indexed %d, exact duplicates %d, stale versions %d, dead letters %d",
-             report.records, report.seconds, counters.get("indexed", 0), counters.get("exact_duplicates", 0),
+    log.info("process: %d record(s) in %.1fs; indexed %d, copies folded into stories %d, stale versions %d, "
+             "dead letters %d", report.records, report.seconds, counters.get("indexed", 0),
+             counters.get("story_copies", 0),
              counters.get("stale_versions", 0), report.deadletters)
     print(json.dumps({"records": report.records, "seconds": round(report.seconds, 2), **counters}), file=sys.stderr)
     return EXIT_PARTIAL if report.deadletters else EXIT_OK

@@ -43,6 +43,7 @@ class ElasticsearchConfig:
     bulk_size: int = 500
     request_timeout: float = 30.0
     max_retries: int = 5
+    story_window_days: float = 7.0   # copies published this far apart still fold into one story
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,8 @@ def load_config(path: str | Path | None = None) -> Config:
                     feeds=_feeds(data.get("feeds")), path=origin)
     if config.kafka.partitions < 1:
         raise ConfigError("'kafka.partitions' must be at least 1")
+    if config.elasticsearch.story_window_days <= 0:
+        raise ConfigError("'elasticsearch.story_window_days' must be > 0")
     if config.elasticsearch.bulk_size < 1:
         raise ConfigError("'elasticsearch.bulk_size' must be at least 1")
     return config

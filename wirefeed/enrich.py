@@ -10,6 +10,8 @@ from datetime import datetime, timezone
 from typing import Iterable, Iterator
 
 from wirefeed.language import detect_language
+from wirefeed.stories import fingerprint as story_fingerprint
+from wirefeed.stories import new_story_id
 from wirefeed.text.attribution import agency_for, attribute
 from wirefeed.text.clean import clean_item, content_hash
 from wirefeed.topics import tag_topics as classify_topics
@@ -74,7 +76,11 @@ def clean(raw: dict) -> dict:
                     break
     published = utc_iso(raw.get("published_at"))
     fetched = utc_iso(raw["fetched_at"])
-    fingerprint = content_hash(text.title, text.body)
+    body = text.body
+    # Fingerprinted here, where workers run in parallel; FoldStories only looks the bands up.
+    bands = [] if withdrawn else list(story_fingerprint(
+        {"title": text.title, "summary": text.summary, "body": body}, text.body_form).bands)
+    fingerprint = content_hash(text.title, text.body, text.body_form)
     return {
         "schema": DOCUMENT_SCHEMA_ID,
         "id": raw["id"],
@@ -83,7 +89,7 @@ def clean(raw: dict) -> dict:
         "url": raw.get("url"),
         "title": text.title,
         "summary": text.summary,
-        "body": text.body,
+        "body": body,
         "language": raw.get("language") or source.get("language") or "und",
         "language_confidence": 0.0,
         "published_at": published,
@@ -92,9 +98,13 @@ def clean(raw: dict) -> dict:
         "dateline": dateline,
         "topics": [{"code": s["code"], "label": s.get("name") or s["code"], "score": 1.0, "origin": "provider"}
                    for s in _unique_subjects(raw.get("subjects", []))],
-        # Copies of a story share a story id; until near-duplicate folding exists, a story is one content.
-        "story_id": "story-" + fingerprint[:24],
+        # A document is its own story until FoldStories finds the copies it belongs with.
+        "story_id": new_story_id(raw["id"]),
         "duplicate_of": None,
+        "similarity": None,
+        "outlets": [source["name"]],
+        "copies": 1,
+        "story_bands": bands,
         "content_hash": fingerprint,
         "authors": raw.get("authors", []),
         "categories": raw.get("categories", []),
@@ -151,37 +161,30 @@ def enrich(raw) -> dict:
     return value
 
 
-# Exact duplicates --------------------------------------------------------------------------------
+# Versions and stories ----------------------------------------------------------------------------
 
 def version_order(doc: dict, position: int = 0) -> tuple:
     """Order of versions of one item: its declared version, then where it came in (Kafka offset)."""
     return (doc.get("version") or 0, position)
 
 
-def dedupe_key(doc: dict) -> str:
-    """Copies share their content hash; a withdrawal has no content and stands for its own id."""
-    return f"withdrawn:{doc['id']}" if is_withdrawn(doc) else doc["content_hash"]
-
-
-def canonical_order(doc: dict) -> tuple:
-    """Which of several exact copies is kept: the earliest published, then the smallest id."""
-    return (doc.get("published_at") or "9999", doc["id"])
-
-
-def drop_exact_duplicates(docs: Iterable[dict]) -> Iterator[tuple[dict, list[dict]]]:
-    """Keep the latest version of each id, then one document per content hash.
-    Yields (kept document, dropped copies)."""
+def latest_versions(docs: Iterable[dict]) -> list[dict]:
+    """The latest version of each item id (an update replaces its earlier version; it is not a copy)."""
     latest: dict[str, tuple[tuple, dict]] = {}
     for position, doc in enumerate(docs):
         order = version_order(doc, position)
         if doc["id"] not in latest or order >= latest[doc["id"]][0]:
             latest[doc["id"]] = (order, doc)
-    by_hash: dict[str, list[dict]] = {}
-    for _, doc in latest.values():
-        by_hash.setdefault(dedupe_key(doc), []).append(doc)
-    for copies in by_hash.values():
-        copies.sort(key=canonical_order)
-        yield copies[0], copies[1:]
+    return [doc for _, doc in latest.values()]
+
+
+def fold_stories(docs: Iterable[dict], index=None) -> list[dict]:
+    """Latest versions, each placed in its story (wirefeed.stories), without any store: what
+    `wirefeed enrich` does offline, and what the job does with Elasticsearch as the store."""
+    from wirefeed.stories import StoryIndex, fold
+
+    folded, _ = fold(latest_versions(docs), index if index is not None else StoryIndex())
+    return folded
 
 
 def item_id(connector: str, feed_url: str, guid: str) -> str:

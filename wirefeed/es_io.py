@@ -64,7 +64,6 @@ class BulkOutcome:
     indexed: int = 0
     withdrawn: int = 0
     stale: int = 0
-    duplicates: int = 0
     rejected: list[tuple[dict, str]] = field(default_factory=list)
 
 
@@ -90,16 +89,41 @@ def _action(index: str, doc: dict) -> dict:
 USABLE = {"bool": {"must_not": [{"terms": {"pub_status": ["canceled", "withheld"]}}]}}
 
 
-def known_copies(client: Elasticsearch, index: str, docs: list[dict]) -> dict[str, str]:
-    """content_hash -> id of documents already indexed under another id (exact copies from earlier runs)."""
-    hashes = sorted({d["content_hash"] for d in docs if not _withdrawn(d)})
-    if not hashes:
-        return {}
-    response = client.search(index=index, size=len(hashes) * 2, source=["id", "content_hash"],
-                             query={"terms": {"content_hash": hashes}}, ignore_unavailable=True)
-    found = {}
-    for hit in response["hits"]["hits"]:
-        found.setdefault(hit["_source"]["content_hash"], hit["_source"]["id"])
+def story_candidates(client: Elasticsearch, index: str, docs: list[dict], window_days: float) -> list[dict]:
+    """Documents already indexed that may belong with these in a story: the same ids (earlier
+    versions), documents sharing an LSH band key and published within the window, and the canonical
+    documents of those. Elasticsearch is the fingerprint store every worker and every run shares."""
+    bands = sorted({key for doc in docs for key in doc.get("story_bands") or []})
+    ids = [doc["id"] for doc in docs]
+    times = [doc.get("published_at") or doc.get("fetched_at") for doc in docs]
+    earliest, latest = min(times), max(times)
+    should = [{"ids": {"values": ids}}]
+    if bands:
+        should.append({"bool": {"filter": [
+            {"terms": {"story_bands": bands}},
+            {"range": {"@timestamp": {"gte": f"{earliest}||-{int(window_days * 24)}h",
+                                      "lte": f"{latest}||+{int(window_days * 24)}h"}}},
+            USABLE]}})
+    try:
+        found = _search_all(client, index, {"bool": {"should": should, "minimum_should_match": 1}})
+        canonicals = sorted({d["duplicate_of"] for d in found if d.get("duplicate_of")} - {d["id"] for d in found})
+        if canonicals:
+            found += _search_all(client, index, {"ids": {"values": canonicals}})
+    except TransportError as exc:
+        raise ElasticsearchUnavailable(f"cannot reach Elasticsearch: {exc}") from None
+    return found
+
+
+def _search_all(client: Elasticsearch, index: str, query: dict, page: int = 1000, limit: int = 10000) -> list[dict]:
+    response = client.search(index=index, size=min(page, limit), query=query, ignore_unavailable=True,
+                             sort=[{"@timestamp": "asc"}, {"id": "asc"}])
+    hits = response["hits"]["hits"]
+    found = [hit["_source"] for hit in hits]
+    while len(hits) == page and len(found) < limit:
+        response = client.search(index=index, size=page, query=query, ignore_unavailable=True,
+                                 sort=[{"@timestamp": "asc"}, {"id": "asc"}], search_after=hits[-1]["sort"])
+        hits = response["hits"]["hits"]
+        found += [hit["_source"] for hit in hits]
     return found
 
 
@@ -108,14 +132,8 @@ def bulk_index(client: Elasticsearch, index: str, docs: list[dict], max_retries:
     adds nothing and an older version never overwrites a newer one. Rejected documents come back
     with Elasticsearch's reason; 429s are retried with backoff and raise if they persist."""
     outcome = BulkOutcome()
+    fresh = docs
     try:
-        copies = known_copies(client, index, docs)
-        fresh = []
-        for doc in docs:
-            if not _withdrawn(doc) and copies.get(doc["content_hash"], doc["id"]) != doc["id"]:
-                outcome.duplicates += 1
-            else:
-                fresh.append(doc)
         by_id = {d["id"]: d for d in fresh}
         actions = (_action(index, d) for d in fresh)
         for ok, item in helpers.streaming_bulk(client, actions, chunk_size=len(fresh) or 1, raise_on_error=False,

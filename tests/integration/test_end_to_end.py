@@ -29,6 +29,10 @@ def test_arabic_syndication_feed_end_to_end_and_idempotent(job, feed_server):
     assert flood["language"] == "ar"
     assert flood["topics"][0]["code"] == "medtop:03000000"
     assert {d["topics"][0]["code"] for d in docs.values() if "كأس" in d["title"]} == {"medtop:15000000"}
+    # The trimmed copy from the second outlet and the (updated) first are one story; sport is its own.
+    trimmed = next(d for d in docs.values() if d["url"].endswith("/nahar/77"))
+    assert trimmed["story_id"] == flood["story_id"] and flood["duplicate_of"] == trimmed["id"]
+    assert trimmed["copies"] == 2 and len({d["story_id"] for d in docs.values()}) == 2
 
     # Offsets are committed: the group's position is the end of every partition.
     remaining = kafka_io.snapshot(job.settings.kafka_bootstrap, job.raw_topic, job.name)

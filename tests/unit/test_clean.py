@@ -4,14 +4,14 @@ from wirefeed.text.normalize import matching_form
 
 def test_repeated_paragraphs_go_even_with_edits_at_the_edges():
     second = "The union said its members had rejected a wage offer that fell well below inflation."
-    kept, removed = remove_repeated_paragraphs(["Alpha beta gamma delta.", second,
+    kept, removed, _ = remove_repeated_paragraphs(["Alpha beta gamma delta.", second,
                                                 "alpha beta gamma delta", second + " (AFP)"])
     assert kept == ["Alpha beta gamma delta.", second]
     assert len(removed) == 2
 
 
 def test_different_paragraphs_stay():
-    kept, _ = remove_repeated_paragraphs(["The minister resigned.", "The minister resigned on Monday after a vote "
+    kept, _, _ = remove_repeated_paragraphs(["The minister resigned.", "The minister resigned on Monday after a vote "
                                           "of no confidence in parliament."])
     assert len(kept) == 2
 
@@ -40,3 +40,11 @@ def test_content_hash_ignores_diacritics_and_falls_back_to_title():
     assert content_hash("x", "مَدرسة") == content_hash("y", "مدرسه")
     assert content_hash("A title", "") == content_hash("a TITLE!", "")
     assert content_hash("t", "one") != content_hash("t", "two")
+
+
+def test_the_body_form_from_paragraphs_equals_folding_the_body():
+    from wirefeed.text.normalize import matching_form
+
+    text = clean_item("t", None, "<p>أجلت فرقُ الدفاع المدني «مئات» السكان.</p><p>Élections, À PARIS!</p><p>٦٠٠ x</p>",
+                      "text/html")
+    assert text.body_form == matching_form(text.body)

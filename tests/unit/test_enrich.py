@@ -2,7 +2,7 @@ import copy
 
 import pytest
 
-from wirefeed.enrich import Rejected, drop_exact_duplicates, enrich, item_id
+from wirefeed.enrich import Rejected, enrich, fold_stories, item_id
 from wirefeed.text.normalize import matching_form
 from wirefeed.validation import DOCUMENT_SCHEMA, validate
 
@@ -19,17 +19,25 @@ def test_shared_feed_documents_validate_and_are_clean(arabic_feed_raw_items):
     assert docs[2]["topics"][0]["code"] == "medtop:15000000"
 
 
-def test_update_replaces_older_version_and_exact_copies_fold(arabic_feed_raw_items):
+def test_update_replaces_older_version_and_copies_fold_into_one_story(arabic_feed_raw_items):
     docs = [enrich(raw) for raw in arabic_feed_raw_items]
     copy_of_sport = copy.deepcopy(docs[2])
-    copy_of_sport.update(id="rss-othersite000000000001", published_at="2026-11-02T17:00:00Z")
-    kept = list(drop_exact_duplicates(docs + [copy_of_sport]))
-    ids = sorted(k["id"] for k, _ in kept)
-    assert len(ids) == 3
-    update = next(k for k, _ in kept if k["id"] == docs[0]["id"])
+    copy_of_sport.update(id="rss-othersite000000000001", published_at="2026-11-02T17:00:00Z",
+                         source={**docs[2]["source"], "name": "Other Site"})
+    folded = {d["id"]: d for d in fold_stories(docs + [copy_of_sport])}
+    assert len(folded) == 4  # four ids: the update replaced its earlier version
+    update = folded[docs[0]["id"]]
     assert "600" in update["title"]  # the corrected headline won
-    sport = next((k, c) for k, c in kept if k["content_hash"] == docs[2]["content_hash"])
-    assert sport[0]["id"] == "rss-othersite000000000001" and len(sport[1]) == 1  # earliest published kept
+    # The flood story: the outlet that repeated the body (its update now says 09:30) and the trimmed
+    # copy published at 08:40, which is first and so the canonical.
+    trimmed = folded[docs[1]["id"]]
+    assert trimmed["story_id"] == update["story_id"] and update["duplicate_of"] == trimmed["id"]
+    assert 0.5 <= update["similarity"] < 1 and trimmed["duplicate_of"] is None and trimmed["copies"] == 2
+    # The exact copy of the sport item, published earlier, is the canonical; the unrelated stories stay apart.
+    sport, other = folded[docs[2]["id"]], folded["rss-othersite000000000001"]
+    assert other["duplicate_of"] is None and sport["duplicate_of"] == other["id"] and sport["similarity"] == 1.0
+    assert other["outlets"] == sorted({"Other Site", docs[2]["source"]["name"]}) and other["copies"] == 2
+    assert sport["story_id"] != update["story_id"]
 
 
 def test_items_without_text_are_rejected_with_a_reason(arabic_feed_raw_items):

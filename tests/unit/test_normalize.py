@@ -22,3 +22,12 @@ def test_matching_form_folds_arabic_variants():
 def test_matching_form_folds_latin_case_accents_and_punctuation():
     assert matching_form("Élysée, PARIS — (AFP)!") == "elysee paris afp"
     assert matching_form("") == ""
+
+
+def test_matching_forms_of_many_paragraphs_equal_one_by_one():
+    from wirefeed.text.normalize import matching_form, matching_forms
+
+    paragraphs = ["أجلت فرقُ الدفاع المدني «مئات» السكان، ٦٠٠ شخص.", "Élections À PARIS: l'œuvre_x!", "", "  ...  ",
+                  "مدرسة إلى ۱۲ کتاب", "Straße ﬁnal"]
+    assert matching_forms(paragraphs) == [matching_form(p) for p in paragraphs]
+    assert matching_forms(["two\nlines", "x"]) == [matching_form("two\nlines"), "x"]

@@ -6,6 +6,7 @@ markers at the edges of paragraphs, record them and return the text without them
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -71,15 +72,33 @@ class Attribution:
     dateline: str | None = None
 
 
+@functools.lru_cache(maxsize=4096)
+def _prefix_pattern(prefix: str) -> re.Pattern:
+    return re.compile(rf"^\s*{re.escape(prefix.strip())}\s*(?::|{_DASH}|\|)\s*", re.IGNORECASE)
+
+
 def strip_source_prefix(paragraph: str, prefixes: list[str]) -> str:
     """Remove an outlet's own name put before the text: "أخبار المدينة : ...", "Jo24 - ..."."""
     for prefix in prefixes:
         if not prefix:
             continue
-        match = re.match(rf"^\s*{re.escape(prefix.strip())}\s*(?::|{_DASH}|\|)\s*", paragraph, re.IGNORECASE)
+        match = _prefix_pattern(prefix).match(paragraph)
         if match:
             return paragraph[match.end():].lstrip()
     return paragraph
+
+
+_CREDIT_TAIL = 120  # a credit is short: "-(وكالة الصحافة الفرنسية)" is the longest spelling
+
+
+def trailing_credit(text: str) -> tuple[str, int] | None:
+    """The agency credited in brackets at the end of a paragraph, and where the credit starts.
+    Only the tail is searched: an end-anchored search over a whole paragraph would try every position."""
+    if text.rstrip(" -\u2013\u2014\u2012\u2010_")[-1:] not in (")", "]"):
+        return None
+    offset = max(0, len(text) - _CREDIT_TAIL)
+    match = _TRAILING_CREDIT.search(text, offset)
+    return (match.group("agency"), match.start()) if match else None
 
 
 def attribute(paragraphs: list[str], source_prefixes: list[str] = ()) -> Attribution:
@@ -94,10 +113,10 @@ def attribute(paragraphs: list[str], source_prefixes: list[str] = ()) -> Attribu
                 place = dateline.group("place").strip(" ,،-\u2013\u2014")
                 result.dateline = place or None
                 text = text[dateline.end():]
-        credit = _TRAILING_CREDIT.search(text)
+        credit = trailing_credit(text)
         if credit:
-            result.wire_agency = result.wire_agency or agency_for(credit.group("agency"))
-            text = text[:credit.start()].rstrip()
+            result.wire_agency = result.wire_agency or agency_for(credit[0])
+            text = text[:credit[1]].rstrip()
         if text:
             result.paragraphs.append(text)
     return result

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from wirefeed.text.attribution import attribute
 from wirefeed.text.html import to_line, to_paragraphs
-from wirefeed.text.normalize import matching_form
+from wirefeed.text.normalize import matching_form, matching_forms
 
 # Lines outlets put under every item. A fixed first list; learning them per source is a later stage.
 _BOILERPLATE = re.compile(
@@ -29,6 +29,7 @@ class CleanText:
     wire_agency: str | None = None
     dateline: str | None = None
     removed: list[str] = field(default_factory=list)
+    body_form: str | None = None  # the body's matching form, when cleaning already computed it
 
     @property
     def body(self) -> str:
@@ -47,15 +48,15 @@ def _similar_enough(a: str, b: str) -> bool:
     return len(short) >= 0.85 * len(long_) and short in long_
 
 
-def remove_repeated_paragraphs(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+def remove_repeated_paragraphs(paragraphs: list[str]) -> tuple[list[str], list[str], list[str]]:
     """Keep the first occurrence of each paragraph; a later one equal to, or a near-copy of, a kept one
-    goes. Comparison is on the matching form, so diacritics, case and punctuation do not hide a repeat."""
+    goes. Comparison is on the matching form, so diacritics, case and punctuation do not hide a repeat.
+    Returns (kept paragraphs, removed paragraphs, the kept paragraphs' matching forms)."""
     kept: list[str] = []
     kept_forms: list[str] = []
     seen: set[str] = set()
     removed: list[str] = []
-    for paragraph in paragraphs:
-        form = matching_form(paragraph)
+    for paragraph, form in zip(paragraphs, matching_forms(paragraphs)):
         if not form:
             continue
         if form in seen or any(_similar_enough(form, other) for other in kept_forms):
@@ -64,7 +65,7 @@ def remove_repeated_paragraphs(paragraphs: list[str]) -> tuple[list[str], list[s
         seen.add(form)
         kept.append(paragraph)
         kept_forms.append(form)
-    return kept, removed
+    return kept, removed, kept_forms
 
 
 def clean_item(title: str | None, summary: str | None, body: str | None, content_type: str | None = None,
@@ -80,7 +81,7 @@ def clean_item(title: str | None, summary: str | None, body: str | None, content
     attributed = attribute(body_paragraphs, prefixes)
     removed = [p for p in attributed.paragraphs if is_boilerplate(p)]
     paragraphs = [p for p in attributed.paragraphs if not is_boilerplate(p)]
-    paragraphs, repeated = remove_repeated_paragraphs(paragraphs)
+    paragraphs, repeated, forms = remove_repeated_paragraphs(paragraphs)
     clean_summary_parts = attribute(summary_paragraphs, prefixes).paragraphs
     clean_summary = " ".join(clean_summary_parts) if clean_summary_parts else (paragraphs[0] if paragraphs else "")
     if len(clean_summary) > SUMMARY_CHARS:
@@ -89,11 +90,12 @@ def clean_item(title: str | None, summary: str | None, body: str | None, content
         clean_title = attribute([clean_title], [prefix]).paragraphs[0] if clean_title else clean_title
     return CleanText(title=clean_title, summary=clean_summary, paragraphs=paragraphs,
                      wire_agency=attributed.wire_agency, dateline=attributed.dateline,
-                     removed=removed + repeated)
+                     removed=removed + repeated, body_form=" ".join(forms))
 
 
-def content_hash(title: str, body: str) -> str:
+def content_hash(title: str, body: str, body_form: str | None = None) -> str:
     """Fingerprint of the content an exact duplicate shares: the body's matching form (titles are
-    often rewritten by outlets), or the title's when there is no body."""
-    basis = matching_form(body) or matching_form(title)
+    often rewritten by outlets), or the title's when there is no body. The body's form is the
+    paragraphs' forms joined by a space, so a caller that has those passes it instead of re-folding."""
+    basis = (body_form if body_form is not None else matching_form(body)) or matching_form(title)
     return hashlib.sha1(basis.encode("utf-8")).hexdigest()

@@ -49,10 +49,26 @@ def looks_like_html(text: str) -> bool:
     return bool(_LOOKS_LIKE_HTML.search(text))
 
 
+# Most feed bodies are plain paragraphs: bare <p>, <br> and inline emphasis, no attributes, no entities.
+# Those need no parser (the tolerant parser costs several times more than the rest of cleaning).
+_PLAIN_BLOCK = re.compile(r"</?(?:p|br|div)\s*/?>", re.IGNORECASE)
+_PLAIN_INLINE = re.compile(r"</?(?:b|i|em|strong|span)\s*/?>", re.IGNORECASE)
+
+
+def _plain_markup(markup: str) -> str | None:
+    if "&" in markup:
+        return None
+    text = _PLAIN_INLINE.sub("", _PLAIN_BLOCK.sub("\n\n", markup.replace("\n", " ")))
+    return None if "<" in text or ">" in text else text
+
+
 def html_to_paragraphs(markup: str | None) -> list[str]:
     """Visible text of an HTML fragment, one string per paragraph, normalised."""
     if not markup:
         return []
+    plain = _plain_markup(markup)
+    if plain is not None:
+        return split_paragraphs(plain)
     parser = _TextExtractor()
     parser.feed(markup)
     parser.close()
@@ -65,7 +81,8 @@ def split_paragraphs(text: str) -> list[str]:
     if not text:
         return []
     chunks = re.split(r"\n\s*\n", text) if "\n\n" in text else text.split("\n")
-    return [p for p in (normalize_text(c.replace("\n", " ")) for c in chunks) if p]
+    # normalize_text already collapsed spaces and trimmed each line: joining a chunk's lines is enough.
+    return [p for p in (" ".join(line for line in c.split("\n") if line) for c in chunks) if p]
 
 
 def to_paragraphs(text: str | None, content_type: str | None = None) -> list[str]:

@@ -8,7 +8,7 @@ from tests.conftest import SHARED
 from wirefeed.connectors import FeedError, FeedRef, get_connector
 from wirefeed.connectors.testing import check_connector
 from wirefeed.connectors.wire import sniff
-from wirefeed.enrich import drop_exact_duplicates, enrich
+from wirefeed.enrich import enrich, fold_stories
 
 WIRE = SHARED / "fixtures" / "wire"
 OURS = Path(__file__).parent / "fixtures"
@@ -109,7 +109,7 @@ def test_kill_notice_replaces_the_item_and_marks_it_withdrawn():
     english = items("newsml-g2", OURS / "g2-message-with-package.xml")[1]
     [kill] = items("newsml-g2", OURS / "g2-kill.xml")
     assert kill["id"] == english["id"] and kill["pub_status"] == "canceled" and kill["version"] > english["version"]
-    [(kept, _)] = list(drop_exact_duplicates([enrich(english), enrich(kill)]))
+    [kept] = fold_stories([enrich(english), enrich(kill)])
     assert kept["pub_status"] == "canceled"
 
 
