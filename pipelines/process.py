@@ -1,7 +1,8 @@
 """The scheduled processing job: wirefeed.raw -> clean, dedupe, tag -> Elasticsearch.
 
-Read as one sentence: read the raw snapshot, decode it, enrich the items, fold copies into stories,
-index the documents, and send whatever failed to the dead-letter topic. Offsets are committed by
+Read as one sentence: read the raw snapshot, decode it, enrich the items, strip what each source
+puts on all its items, fold copies into stories, index the documents, and send whatever failed to
+the dead-letter topic. Offsets are committed by
 the driver only after the pipeline finished, that is after Elasticsearch acknowledged every batch;
 a failed run commits nothing and is safe to run again (documents carry stable ids).
 """
@@ -20,7 +21,8 @@ from wirefeed import es_io, kafka_io
 from wirefeed.config import Config
 from wirefeed.pipelines.options import WirefeedOptions, option_args
 from wirefeed.pipelines.transforms import (DEAD, NAMESPACE, DecodeRawItem, EnrichItems, FoldStories,
-                                           IndexDocuments, ReadRawSnapshot, WriteDeadLetters)
+                                           IndexDocuments, ReadRawSnapshot, StripLearnedBoilerplate,
+                                           WriteDeadLetters)
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ def build(pipeline: beam.Pipeline, ranges: list[kafka_io.OffsetRange]) -> None:
                | "DecodeRawItems" >> beam.ParDo(DecodeRawItem()).with_outputs(DEAD, main="items"))
     enriched = decoded.items | "EnrichItems" >> EnrichItems()
     rejected = (enriched["items"]
+                | "StripLearnedBoilerplate" >> StripLearnedBoilerplate(opts.elasticsearch())
                 | "FoldStories" >> FoldStories(opts.elasticsearch())
                 | "IndexDocuments" >> IndexDocuments(opts.elasticsearch()))
     ((decoded[DEAD], enriched[DEAD], rejected)

@@ -126,6 +126,56 @@ class EnrichItems(beam.PTransform):
         return {"items": items, DEAD: dead | "EnrichDeadLetters" >> beam.Flatten()}
 
 
+# Source boilerplate -------------------------------------------------------------------------------
+
+class StripSourceBoilerplate(beam.DoFn):
+    """For one source: learn the prefix and lines on most of its recent items (this run's and those
+    remembered in Elasticsearch), strip them, remember this run's item edges."""
+
+    def __init__(self, es: ElasticsearchConfig):
+        self.es = es
+        self.client = None
+
+    def setup(self):
+        from wirefeed.es_io import make_client
+
+        self.client = make_client(self.es)
+
+    def process(self, keyed):
+        from wirefeed.es_io import load_source_edges, save_source_edges
+        from wirefeed.text.boilerplate import RECENT, Edges, edges, learn, strip_learned
+
+        feed_url, items = keyed
+        items = list(items)
+        current = {item.doc["id"]: edges(item.doc) for item in items if not enrich.is_withdrawn(item.doc)}
+        remembered = [Edges.from_json(e) for e in load_source_edges(self.client, self.es.index, feed_url)]
+        samples = list(current.values()) + [e for e in remembered if e.item_id not in current]
+        learned = learn(samples[:RECENT])
+        for item in items:
+            doc, removed = strip_learned(item.doc, learned)
+            if removed:
+                counter("boilerplate_stripped").inc()
+            yield replace(item, doc=doc)
+        if current:
+            save_source_edges(self.client, self.es.index, feed_url, [e.to_json() for e in samples[:RECENT]])
+
+    def teardown(self):
+        if self.client is not None:
+            self.client.close()
+
+
+class StripLearnedBoilerplate(beam.PTransform):
+    def __init__(self, es: ElasticsearchConfig):
+        super().__init__()
+        self.es = es
+
+    def expand(self, items):
+        return (items
+                | "KeyBySource" >> beam.Map(lambda item: (item.doc["source"]["feed_url"], item))
+                | "GroupBySource" >> beam.GroupByKey()
+                | "LearnAndStrip" >> beam.ParDo(StripSourceBoilerplate(self.es)))
+
+
 # Versions and stories -----------------------------------------------------------------------------
 
 def _latest(items):

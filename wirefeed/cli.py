@@ -65,7 +65,7 @@ def cmd_parse(args) -> int:
 
 
 def cmd_enrich(args) -> int:
-    from wirefeed.enrich import Rejected, enrich, fold_stories
+    from wirefeed.enrich import Rejected, enrich, fold_stories, strip_source_boilerplate
 
     stream = sys.stdin if args.file in (None, "-") else open(args.file, encoding="utf-8")
     failed = 0
@@ -82,7 +82,7 @@ def cmd_enrich(args) -> int:
             except Rejected as exc:
                 failed += 1
                 print(f"wirefeed enrich: line {number}: {exc.stage} failed: {exc.reason}", file=sys.stderr)
-    folded = fold_stories(docs)
+    folded = fold_stories(strip_source_boilerplate(docs))
     for doc in folded:
         _print_jsonl(doc)
     copies, older = sum(1 for d in folded if d["duplicate_of"]), len(docs) - len(folded)

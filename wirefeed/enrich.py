@@ -116,6 +116,13 @@ def clean(raw: dict) -> dict:
     }
 
 
+def refingerprint(doc: dict) -> dict:
+    """The content hash and story band keys again, after a later step changed the text."""
+    text_only = {"title": doc["title"], "summary": doc["summary"], "body": doc["body"]}
+    bands = [] if is_withdrawn(doc) else list(story_fingerprint(text_only).bands)
+    return {**doc, "content_hash": content_hash(doc["title"], doc["body"]), "story_bands": bands}
+
+
 def _unique_subjects(subjects: list[dict]) -> list[dict]:
     seen, unique = set(), []
     for subject in subjects:
@@ -176,6 +183,18 @@ def latest_versions(docs: Iterable[dict]) -> list[dict]:
         if doc["id"] not in latest or order >= latest[doc["id"]][0]:
             latest[doc["id"]] = (order, doc)
     return [doc for _, doc in latest.values()]
+
+
+def strip_source_boilerplate(docs: list[dict]) -> list[dict]:
+    """Each source's learned prefix and lines removed, learning from the documents given (offline:
+    the job also remembers each source's recent items in Elasticsearch)."""
+    from wirefeed.text.boilerplate import edges, learn, strip_learned
+
+    by_source: dict[str, list[dict]] = {}
+    for doc in docs:
+        by_source.setdefault(doc["source"]["feed_url"], []).append(doc)
+    learned = {url: learn([edges(d) for d in group if not is_withdrawn(d)]) for url, group in by_source.items()}
+    return [strip_learned(doc, learned[doc["source"]["feed_url"]])[0] for doc in docs]
 
 
 def fold_stories(docs: Iterable[dict], index=None) -> list[dict]:

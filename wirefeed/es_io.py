@@ -127,6 +127,36 @@ def _search_all(client: Elasticsearch, index: str, query: dict, page: int = 1000
     return found
 
 
+def boilerplate_index(index: str) -> str:
+    """Where each source's recent item edges are kept (outside the documents' template pattern)."""
+    return f"boilerplate-{index}"
+
+
+def load_source_edges(client: Elasticsearch, index: str, feed_url: str) -> list[dict]:
+    import hashlib
+
+    try:
+        found = client.options(ignore_status=404).get(index=boilerplate_index(index),
+                                                      id=hashlib.sha1(feed_url.encode()).hexdigest())
+    except TransportError as exc:
+        raise ElasticsearchUnavailable(f"cannot reach Elasticsearch: {exc}") from None
+    return (found.get("_source") or {}).get("samples", []) if found.get("found") else []
+
+
+def save_source_edges(client: Elasticsearch, index: str, feed_url: str, samples: list[dict]) -> None:
+    import hashlib
+
+    name = boilerplate_index(index)
+    try:
+        if not client.indices.exists(index=name):
+            client.options(ignore_status=400).indices.create(
+                index=name, mappings={"dynamic": False, "properties": {"feed_url": {"type": "keyword"}}})
+        client.index(index=name, id=hashlib.sha1(feed_url.encode()).hexdigest(),
+                     document={"feed_url": feed_url, "samples": samples})
+    except TransportError as exc:
+        raise ElasticsearchUnavailable(f"cannot reach Elasticsearch: {exc}") from None
+
+
 def bulk_index(client: Elasticsearch, index: str, docs: list[dict], max_retries: int = 5) -> BulkOutcome:
     """Index documents with their id as _id and their version as an external version, so a re-run
     adds nothing and an older version never overwrites a newer one. Rejected documents come back

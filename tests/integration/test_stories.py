@@ -49,3 +49,30 @@ def test_a_copy_in_a_later_run_joins_the_earlier_story(job, feed_server):
     assert canonical["copies"] == 2 and canonical["outlets"] == sorted({"وكالة الأنباء", "جو 24"})
     assert apart["story_id"] != original["story_id"] and apart["duplicate_of"] is None
     assert '"story_copies": 1' in second.stderr and '"stories_grown": 1' in second.stderr
+
+
+def test_a_source_s_boilerplate_is_learned_across_runs(job, feed_server):
+    from tests.unit.test_boilerplate import APP, STORIES
+
+    folder, base = feed_server
+
+    def feed(stories):
+        items = "".join(f"<item><guid>jo-{n}</guid><title>جو 24 : {title}</title>"
+                        f"<pubDate>Mon, 23 Nov 2026 0{n}:00:00 +0000</pubDate>"
+                        f"<description><![CDATA[<p>جو 24 : {lede}</p><p>{APP}</p>]]></description></item>"
+                        for n, (title, lede) in stories)
+        return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Jo24 News</title>'
+                f"<link>http://127.0.0.1/</link><description>d</description>{items}</channel></rss>")
+
+    (folder / "jo24.xml").write_text(feed(list(enumerate(STORIES))[:2]))
+    job.write_config([{"url": f"{base}/jo24.xml", "language": "ar"}])
+    assert job.run().returncode == 0
+    first = {d["title"] for d in job.documents().values()}
+    assert all(title.startswith("جو 24") for title in first)  # two items: too few to learn from
+
+    (folder / "jo24.xml").write_text(feed(list(enumerate(STORIES))))
+    second = job.run("run", "--all")
+    assert second.returncode == 0, second.stderr
+    new = [d for d in job.documents().values() if d["title"] not in first]
+    assert [d["title"] for d in sorted(new, key=lambda d: d["published_at"])] == [t for t, _ in STORIES[2:]]
+    assert all(d["body"] == lede for d, (_, lede) in zip(sorted(new, key=lambda d: d["published_at"]), STORIES[2:]))
