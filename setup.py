@@ -50,10 +50,11 @@ setup(
         "aiohttp>=3.9,<4",
         "brotli>=1.1",
         "numpy>=1.26",
+        "wordfreq>=3.1,<4",
     ],
     extras_require={"test": ["pytest>=8", "hypothesis>=6"],
                     # baselines the benchmarks measure against (not needed to run wirefeed)
-                    "bench": ["datasketch>=1.6"]},
+                    "bench": ["datasketch>=1.6", "lingua-language-detector>=2.1"]},
     entry_points={
         "console_scripts": ["wirefeed=wirefeed.cli:main"],
         # Connectors are found through this group, so an outside package can add one.

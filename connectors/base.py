@@ -47,6 +47,7 @@ class FeedRef:
     interval: float = 300.0   # seconds between polls in --loop mode and for --once "due" checks
     jitter: float = 0.1       # +-10 % on each interval, so feeds do not poll in step
     auth: dict | None = field(default=None, hash=False, compare=False)  # names env vars, never secrets
+    languages: tuple[str, ...] = ()  # the languages the feed publishes in: detection chooses among them
 
     @property
     def is_remote(self) -> bool:
@@ -131,7 +132,7 @@ class Connector:
             "version": version,
             "source": {"name": ref.name or feed_title or ref.location, "feed_url": ref.location,
                        "connector": self.name, "title": feed_title, "language": declared,
-                       "prefixes": list(ref.prefixes)},
+                       "prefixes": list(ref.prefixes), **({"languages": list(ref.languages)} if ref.languages else {})},
             "fetched_at": iso_utc(fetched_at),
             "language": language or declared,
             "extra": {},

@@ -126,8 +126,8 @@ def _feeds(data) -> tuple[FeedRef, ...]:
     for index, feed in enumerate(data):
         if not isinstance(feed, dict) or not (feed.get("url") or feed.get("path")):
             raise ConfigError(f"feeds[{index}] needs a 'url' (or 'path')")
-        unknown = set(feed) - {"name", "url", "path", "connector", "language", "prefixes", "options", "interval",
-                               "jitter", "auth"}
+        unknown = set(feed) - {"name", "url", "path", "connector", "language", "languages", "prefixes", "options",
+                               "interval", "jitter", "auth"}
         if unknown:
             raise ConfigError(f"feeds[{index}]: unknown key(s) {', '.join(sorted(unknown))}")
         auth = feed.get("auth")
@@ -142,7 +142,11 @@ def _feeds(data) -> tuple[FeedRef, ...]:
             raise ConfigError(f"feeds[{index}]: interval and jitter must be numbers") from None
         if interval <= 0 or not 0 <= jitter < 1:
             raise ConfigError(f"feeds[{index}]: interval must be > 0 and jitter in [0, 1)")
+        languages = feed.get("languages") or []
+        if not isinstance(languages, list) or not all(isinstance(code, str) and code.isalpha() for code in languages):
+            raise ConfigError(f"feeds[{index}].languages must be a list of language codes, e.g. [ar, en]")
         feeds.append(FeedRef(location=str(feed.get("url") or feed.get("path")), name=feed.get("name"),
+                             languages=tuple(code.lower() for code in languages),
                              language=feed.get("language"), connector=feed.get("connector", "rss"),
                              prefixes=tuple(feed.get("prefixes") or ()), options=feed.get("options") or {},
                              interval=interval, jitter=jitter, auth=auth))

@@ -9,7 +9,7 @@ import hashlib
 from datetime import datetime, timezone
 from typing import Iterable, Iterator
 
-from wirefeed.language import detect_language
+from wirefeed.language import CANDIDATES, detect_language
 from wirefeed.stories import fingerprint as story_fingerprint
 from wirefeed.stories import new_story_id
 from wirefeed.text.attribution import agency_for, attribute
@@ -85,7 +85,7 @@ def clean(raw: dict) -> dict:
         "schema": DOCUMENT_SCHEMA_ID,
         "id": raw["id"],
         "version": raw.get("version", 0),
-        "source": {k: source[k] for k in ("name", "feed_url", "connector")},
+        "source": {k: source[k] for k in ("name", "feed_url", "connector", "languages") if k in source},
         "url": raw.get("url"),
         "title": text.title,
         "summary": text.summary,
@@ -138,7 +138,9 @@ def is_withdrawn(doc: dict) -> bool:
 
 def tag_language(doc: dict) -> dict:
     declared = doc["language"] if doc["language"] != "und" else None
-    tag = detect_language("\n".join((doc["title"], doc["summary"], doc["body"])), declared)
+    narrowed = doc["source"].get("languages")
+    tag = detect_language("\n".join((doc["title"], doc["summary"], doc["body"])), declared,
+                          frozenset(narrowed) if narrowed else CANDIDATES)
     return {**doc, "language": tag.language, "language_confidence": tag.confidence}
 
 
