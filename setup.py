@@ -44,6 +44,7 @@ setup(
         "langdetect>=1.0.9,<2",
         "elasticsearch>=8.19,<9",
         "jsonschema>=4.20,<5",
+        "fastjsonschema>=2.19,<3",
         "PyYAML>=6",
         "requests>=2.31",
         "defusedxml>=0.7",

@@ -17,7 +17,9 @@ How two documents are judged copies (measured in benchmarks/bench_stories.py):
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
+from collections import deque
 import zlib
 from dataclasses import dataclass, field
 
@@ -31,6 +33,8 @@ BANDS, ROWS = 16, 2
 MIN_JACCARD = 0.5
 MIN_CONTAINMENT = 0.8
 MIN_SHINGLES = 12
+MAX_VERIFIED = 20  # candidates verified per document, those sharing the most bands first
+BAND_MEMBERS = 64  # members remembered per band key
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _rng = np.random.default_rng(20261124)
 _A = (_rng.integers(1, 2 ** 63, PERMUTATIONS, dtype=np.uint64) | np.uint64(1))
@@ -154,12 +158,13 @@ class Member:
 class StoryIndex:
     """Band key -> members, for one job: what Elasticsearch returned plus what this job assigned."""
     members: dict[str, Member] = field(default_factory=dict)
-    by_band: dict[int, list[str]] = field(default_factory=dict)
+    by_band: dict[int, deque] = field(default_factory=dict)
 
     def add(self, member: Member) -> None:
         self.members[member.id] = member
         for key in member.fingerprint.bands:
-            self.by_band.setdefault(key, []).append(member.id)
+            # A band shared by very many documents is a big story: its latest members stand for it.
+            self.by_band.setdefault(key, deque(maxlen=BAND_MEMBERS)).append(member.id)
 
     def add_document(self, doc: dict) -> None:
         """A document already indexed (from the store), with the story fields it was given."""
@@ -169,16 +174,20 @@ class StoryIndex:
                             fingerprint(doc), doc))
 
     def best_match(self, doc_id: str, fp: Fingerprint) -> tuple[Member, float] | None:
-        seen, best = {doc_id}, None
+        """The most similar verified copy among the members sharing a band; only the MAX_VERIFIED
+        sharing the most bands are verified, so a story carried by hundreds of outlets costs no
+        more than one carried by a few (they are all copies of each other anyway)."""
+        shared: dict[str, int] = {}
         for key in fp.bands:
             for member_id in self.by_band.get(key, ()):
-                if member_id in seen:
-                    continue
-                seen.add(member_id)
-                member = self.members[member_id]
-                score = similarity(fp, member.fingerprint)
-                if is_copy(score) and (best is None or score > best[1]):
-                    best = (member, score)
+                shared[member_id] = shared.get(member_id, 0) + 1
+        shared.pop(doc_id, None)
+        best = None
+        for member_id in heapq.nlargest(MAX_VERIFIED, shared, key=shared.__getitem__):
+            member = self.members[member_id]
+            score = similarity(fp, member.fingerprint)
+            if is_copy(score) and (best is None or score > best[1]):
+                best = (member, score)
         return best
 
 

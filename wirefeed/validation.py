@@ -35,7 +35,32 @@ def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(schema(name), format_checker=_formats)
 
 
+def _aware_datetime(value: str) -> bool:
+    try:
+        return _is_datetime(value)
+    except ValueError:
+        return False
+
+
+@functools.lru_cache(maxsize=None)
+def fast_validator(name: str):
+    """The same schema compiled to Python by fastjsonschema: about twenty times faster, used to pass
+    valid messages quickly. jsonschema, slower, explains the ones that fail. The schemas use only
+    keywords draft-07 shares with 2020-12, so the two agree."""
+    import fastjsonschema
+
+    compiled = {**schema(name), "$schema": "http://json-schema.org/draft-07/schema#"}
+    return fastjsonschema.compile(compiled, formats={"date-time": _aware_datetime})
+
+
 def validate(message, schema_name: str) -> None:
+    import fastjsonschema
+
+    try:
+        fast_validator(schema_name)(message)
+        return
+    except fastjsonschema.JsonSchemaException:
+        pass
     errors = list(validator(schema_name).iter_errors(message))
     if not errors:
         return

@@ -57,3 +57,9 @@ def test_sources_learn_apart():
              enumerate(STORIES)]
     out = strip_source_boilerplate(docs + other)
     assert [d["body"] for d in out[len(docs):]] == [lede for _, lede in STORIES]
+
+
+def test_a_story_re_sent_under_new_ids_does_not_teach_its_lede():
+    title, lede = STORIES[0]
+    resent = [clean(raw(30 + n, title, [lede, f"Update {n}: more details."])) for n in range(5)]
+    assert not learn([edges(d) for d in resent]).lines

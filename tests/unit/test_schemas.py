@@ -36,3 +36,32 @@ def test_dead_letters_keep_undecodable_payloads():
 def test_invalid_dead_letter_is_caught():
     with pytest.raises(SchemaError, match="stage"):
         validate(dict(dead_letter("decode", "x", {}), stage="nowhere"), DEADLETTER_SCHEMA)
+
+
+def test_the_fast_validator_agrees_with_jsonschema(arabic_feed_raw_items):
+    """Valid passes both; each kind of invalid fails both (the fast path must never let one through)."""
+    import copy
+
+    from wirefeed.enrich import enrich
+    from wirefeed.validation import DOCUMENT_SCHEMA, RAW_SCHEMA, fast_validator, validator
+
+    raw = arabic_feed_raw_items[0]
+    doc = enrich(raw)
+    broken = []
+    for message, schema_name, change in [
+            (raw, RAW_SCHEMA, lambda m: m.pop("id")), (raw, RAW_SCHEMA, lambda m: m.update(fetched_at="2026-11-02T08:00:00")),
+            (raw, RAW_SCHEMA, lambda m: m.update(title=None, summary=None, body=None)),
+            (doc, DOCUMENT_SCHEMA, lambda m: m.update(content_hash="xyz")),
+            (doc, DOCUMENT_SCHEMA, lambda m: m.update(similarity=1.5)),
+            (doc, DOCUMENT_SCHEMA, lambda m: m["topics"].append({"code": "x"}))]:
+        changed = copy.deepcopy(message)
+        change(changed)
+        broken.append((changed, schema_name))
+    import fastjsonschema
+    for message, schema_name in [(raw, RAW_SCHEMA), (doc, DOCUMENT_SCHEMA)]:
+        fast_validator(schema_name)(message)
+        assert not list(validator(schema_name).iter_errors(message))
+    for message, schema_name in broken:
+        assert list(validator(schema_name).iter_errors(message))
+        with pytest.raises(fastjsonschema.JsonSchemaException):
+            fast_validator(schema_name)(message)

@@ -27,13 +27,14 @@ class Edges:
     item_id: str
     prefix: str | None
     lines: tuple[str, ...]
+    title: str = ""  # matching form, shortened: items with the same title are one story
 
     def to_json(self) -> dict:
-        return {"id": self.item_id, "prefix": self.prefix, "lines": list(self.lines)}
+        return {"id": self.item_id, "prefix": self.prefix, "lines": list(self.lines), "title": self.title}
 
     @classmethod
     def from_json(cls, data: dict) -> "Edges":
-        return cls(data["id"], data.get("prefix"), tuple(data.get("lines") or ()))
+        return cls(data["id"], data.get("prefix"), tuple(data.get("lines") or ()), data.get("title") or "")
 
 
 @dataclass
@@ -60,7 +61,7 @@ def edges(doc: dict) -> Edges:
     lines = tuple(dict.fromkeys(matching_form(p) for p in candidates if len(p.split()) <= MAX_LINE_WORDS))
     first = paragraphs[0] if paragraphs else ""
     prefix = leading_segment(first) or leading_segment(doc.get("title") or "")
-    return Edges(doc["id"], prefix, tuple(line for line in lines if line))
+    return Edges(doc["id"], prefix, tuple(line for line in lines if line), matching_form(doc.get("title"))[:80])
 
 
 def learn(samples: list[Edges]) -> Learned:
@@ -68,16 +69,17 @@ def learn(samples: list[Edges]) -> Learned:
     unique = list({sample.item_id: sample for sample in samples}.values())
     if len(unique) < MIN_ITEMS:
         return Learned()
-    need = max(MIN_ITEMS, MIN_SHARE * len(unique))
-    prefix_counts: dict[str, int] = {}
-    line_counts: dict[str, int] = {}
+    need = max(MIN_ITEMS, MIN_SHARE * len({sample.title or sample.item_id for sample in unique}))
+    prefix_titles: dict[str, set[str]] = {}
+    line_titles: dict[str, set[str]] = {}
     for sample in unique:
+        title = sample.title or sample.item_id
         if sample.prefix:
-            prefix_counts[sample.prefix] = prefix_counts.get(sample.prefix, 0) + 1
+            prefix_titles.setdefault(sample.prefix, set()).add(title)
         for line in set(sample.lines):
-            line_counts[line] = line_counts.get(line, 0) + 1
-    return Learned({p for p, n in prefix_counts.items() if n >= need},
-                   {line for line, n in line_counts.items() if n >= need})
+            line_titles.setdefault(line, set()).add(title)
+    return Learned({p for p, titles in prefix_titles.items() if len(titles) >= need},
+                   {line for line, titles in line_titles.items() if len(titles) >= need})
 
 
 def _strip_prefix(text: str, learned: Learned) -> str:
