@@ -154,17 +154,24 @@ def cmd_run(args) -> int:
 
 def cmd_search(args) -> int:
     from elastic_transport import TransportError
+    from elasticsearch import ApiError
 
     from wirefeed.config import ConfigError, load_config
-    from wirefeed.es_io import ElasticsearchUnavailable, make_client, search
+    from wirefeed.es_io import ElasticsearchUnavailable, SearchFilters, make_client, search
 
+    filters = SearchFilters(language=args.language, source=args.source, agency=args.agency, topic=args.topic,
+                            since=args.since, until=args.until)
     try:
         config = load_config(args.config)
         client = make_client(config.elasticsearch)
-        hits = search(client, config.elasticsearch.index, args.query, size=args.size)
+        hits = search(client, config.elasticsearch.index, args.query, size=args.size, filters=filters,
+                      fold=not args.all_copies)
     except ConfigError as exc:
         log.error("bad configuration: %s", exc)
         return EXIT_CONFIG
+    except ApiError as exc:
+        log.error("search refused: %s", exc.message if hasattr(exc, "message") else exc)
+        return EXIT_CONFIG if 400 <= getattr(exc, "status_code", 500) < 500 else EXIT_FAILED
     except (ElasticsearchUnavailable, TransportError) as exc:
         log.error("search failed: %s", exc)
         return EXIT_FAILED
@@ -172,16 +179,21 @@ def cmd_search(args) -> int:
         for hit in hits:
             _print_jsonl(hit)
         return EXIT_OK
-    print(f"{len(hits)} hit(s) for {args.query!r}")
-    rows = [("title", "source", "lang", "date", "topics")]
-    for hit in hits:
-        topics = ", ".join(t["label"] for t in hit.get("topics", []))
-        rows.append((_cut(hit.get("title", ""), 60), _cut(hit.get("source", {}).get("name", ""), 22),
-                     hit.get("language", ""), (hit.get("published_at") or "")[:16].replace("T", " "),
-                     _cut(topics, 40)))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    unit = "hit(s)" if args.all_copies else "story/stories"
+    print(f"{len(hits)} {unit} for {args.query!r}")
+    bold, plain = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("**", "**")
+    for number, hit in enumerate(hits, 1):
+        topics = ", ".join(t["label"] for t in hit.get("topics", [])[:3])
+        when = (hit.get("published_at") or "")[:16].replace("T", " ")
+        copies = hit.get("matching_copies", 1)
+        print(f"{number:>2}. {hit.get('title', '')}")
+        print(f"    {hit.get('source', {}).get('name', '')} · {hit.get('language', '')} · {when}"
+              + (f" · {hit['wire_agency']}" if hit.get("wire_agency") else "") + (f" · {topics}" if topics else ""))
+        if copies > 1 or len(hit.get("outlets") or []) > 1:
+            print(f"    {copies} copies; carried by: {_cut(', '.join(hit.get('outlets') or []), 100)}")
+        snippet = (hit.get("highlight", {}).get("body") or [""])[0]
+        if snippet:
+            print("    " + snippet.replace("<em>", bold).replace("</em>", plain).replace("\n", " "))
     return EXIT_OK
 
 
@@ -259,10 +271,17 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--all", action="store_true", help="poll every feed now, due or not")
         p.set_defaults(func=func)
 
-    p = sub.add_parser("search", help="search the index and print a table of hits")
+    p = sub.add_parser("search", help="search the index: one hit per story, with its copies and outlets")
     p.add_argument("query")
     p.add_argument("--config", default=None)
     p.add_argument("--size", type=int, default=10)
+    p.add_argument("--language", help="only this language (ar, en, fr, ...)")
+    p.add_argument("--source", help="only this source (its name as indexed)")
+    p.add_argument("--agency", help="only items credited to this wire agency (AFP, Reuters, ...)")
+    p.add_argument("--topic", help="only this topic: a code (medtop:...) or a label")
+    p.add_argument("--since", help="published at or after: 2026-11-01, 2026-11-01T08:00:00Z or now-7d")
+    p.add_argument("--until", help="published at or before (same forms)")
+    p.add_argument("--all-copies", action="store_true", help="every copy as its own hit, not one per story")
     p.add_argument("--json", action="store_true", help="JSON Lines instead of a table")
     p.set_defaults(func=cmd_search)
 

@@ -14,6 +14,7 @@ from wirefeed.stories import fingerprint as story_fingerprint
 from wirefeed.stories import new_story_id
 from wirefeed.text.attribution import agency_for, attribute
 from wirefeed.text.clean import clean_item, content_hash
+from wirefeed.text.normalize import matching_form
 from wirefeed.topics import tag_topics as classify_topics
 from wirefeed.validation import DOCUMENT_SCHEMA, RAW_SCHEMA, SchemaError, validate
 
@@ -90,6 +91,7 @@ def clean(raw: dict) -> dict:
         "title": text.title,
         "summary": text.summary,
         "body": body,
+        "match_text": match_text(text.title, body, text.body_form),
         "language": raw.get("language") or source.get("language") or "und",
         "language_confidence": 0.0,
         "published_at": published,
@@ -120,7 +122,14 @@ def refingerprint(doc: dict) -> dict:
     """The content hash and story band keys again, after a later step changed the text."""
     text_only = {"title": doc["title"], "summary": doc["summary"], "body": doc["body"]}
     bands = [] if is_withdrawn(doc) else list(story_fingerprint(text_only).bands)
-    return {**doc, "content_hash": content_hash(doc["title"], doc["body"]), "story_bands": bands}
+    return {**doc, "content_hash": content_hash(doc["title"], doc["body"]), "story_bands": bands,
+            "match_text": match_text(doc["title"], doc["body"])}
+
+
+def match_text(title: str, body: str, body_form: str | None = None) -> str:
+    """What search matches: title and body in their matching form, so "فَيَضانات" finds "فيضانات"."""
+    return " ".join(part for part in (matching_form(title), body_form if body_form is not None
+                                      else matching_form(body)) if part)
 
 
 def _unique_subjects(subjects: list[dict]) -> list[dict]:

@@ -198,13 +198,65 @@ def bulk_index(client: Elasticsearch, index: str, docs: list[dict], max_retries:
     return outcome
 
 
-def search(client: Elasticsearch, index: str, query: str, size: int = 10) -> list[dict]:
-    body = {"bool": {
-        "must": [{"multi_match": {"query": query, "fields": ["title^3", "summary^2", "body"], "type": "best_fields",
-                                  "operator": "and"}}],
-        "filter": [USABLE],
-    }}
-    response = client.search(index=index, size=size, query=body,
-                             source=["id", "title", "source.name", "language", "published_at", "topics",
-                                     "wire_agency", "url"])
-    return [{"score": hit["_score"], **hit["_source"]} for hit in response["hits"]["hits"]]
+@dataclass
+class SearchFilters:
+    language: str | None = None
+    source: str | None = None
+    agency: str | None = None
+    topic: str | None = None     # a topic code (medtop:...) or label
+    since: str | None = None     # ISO date or date-time, or Elasticsearch date math (now-7d)
+    until: str | None = None
+
+
+def search_query(query: str, filters: SearchFilters = SearchFilters()) -> dict:
+    """Words as written in title, summary and body, or as folded in the matching form (so diacritics,
+    hamza forms, case and accents do not matter), all of them required; then the filters."""
+    from wirefeed.text.normalize import matching_form
+
+    should = [{"multi_match": {"query": query, "fields": ["title^3", "summary^2", "body"], "operator": "and"}}]
+    folded = matching_form(query)
+    if folded:
+        should.append({"match": {"match_text": {"query": folded, "operator": "and"}}})
+    wanted = [USABLE]
+    for field_name, value in (("language", filters.language), ("source.name", filters.source),
+                              ("wire_agency", filters.agency)):
+        if value:
+            wanted.append({"term": {field_name: value}})
+    if filters.topic:
+        wanted.append({"bool": {"should": [{"term": {"topics.code": filters.topic}},
+                                           {"term": {"topics.label": filters.topic}}], "minimum_should_match": 1}})
+    if filters.since or filters.until:
+        window = {k: v for k, v in (("gte", filters.since), ("lte", filters.until)) if v}
+        wanted.append({"range": {"@timestamp": window}})
+    return {"bool": {"should": should, "minimum_should_match": 1, "filter": wanted}}
+
+
+_HIT_FIELDS = ["id", "title", "source.name", "language", "published_at", "topics", "wire_agency", "url", "story_id",
+               "duplicate_of", "outlets", "copies"]
+
+
+def search(client: Elasticsearch, index: str, query: str, size: int = 10, filters: SearchFilters = SearchFilters(),
+           fold: bool = True) -> list[dict]:
+    """Hits, one per story unless ``fold`` is off: the best-matching copy, how many copies matched,
+    the outlets that carried it, and a highlighted snippet."""
+    body = {"query": search_query(query, filters), "size": size, "_source": _HIT_FIELDS,
+            # Any query word marks a passage (the search itself wants them all, but rarely in one field).
+            "highlight": {"fields": {"title": {"number_of_fragments": 0}, "body": {"fragment_size": 160,
+                                                                                    "number_of_fragments": 1}},
+                          "highlight_query": {"multi_match": {"query": query, "fields": ["title", "body"]}},
+                          "pre_tags": ["<em>"], "post_tags": ["</em>"]}}
+    if fold:
+        body["collapse"] = {"field": "story_id", "inner_hits": {
+            "name": "copies", "size": 20, "_source": ["id", "source.name", "url"],
+            "sort": [{"published_at": {"order": "asc", "missing": "_last"}}]}}
+    response = client.search(index=index, **body)
+    hits = []
+    for hit in response["hits"]["hits"]:
+        found = {"score": hit["_score"], **hit["_source"], "highlight": hit.get("highlight", {})}
+        copies = hit.get("inner_hits", {}).get("copies", {}).get("hits", {})
+        if copies:
+            names = [c["_source"]["source"]["name"] for c in copies.get("hits", [])]
+            found["matching_copies"] = copies.get("total", {}).get("value", len(names))
+            found["outlets"] = sorted(set(names) | set(hit["_source"].get("outlets") or []))
+        hits.append(found)
+    return hits
