@@ -84,7 +84,11 @@ def shingles(form: str, size: int = SHINGLE) -> frozenset[int]:
     words = form.split()
     if len(words) < size:
         return frozenset([zlib.crc32(" ".join(words).encode())]) if words else frozenset()
-    return frozenset(zlib.crc32(" ".join(words[i:i + size]).encode()) for i in range(len(words) - size + 1))
+    if size == 3:  # the common case, with the loops in C
+        grams = map(" ".join, zip(words, words[1:], words[2:]))
+    else:
+        grams = (" ".join(words[i:i + size]) for i in range(len(words) - size + 1))
+    return frozenset(map(zlib.crc32, map(str.encode, grams)))
 
 
 def minhash(hashes: frozenset[int]) -> np.ndarray:
@@ -97,14 +101,20 @@ def minhash(hashes: frozenset[int]) -> np.ndarray:
     return mixed.min(axis=0)
 
 
+_BAND_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F], dtype=np.uint64)
+_BAND_SALT = (np.arange(BANDS, dtype=np.uint64) + np.uint64(1)) * np.uint64(0x165667B19E3779F9)
+
+
 def band_keys(signature: np.ndarray) -> tuple[int, ...]:
-    """One signed 32-bit key per band: the band's number and rows, hashed (indexed as keyword terms)."""
+    """One signed 32-bit key per band: the band's rows and its number, mixed (indexed as keyword terms).
+    Vectorised: hashing each band separately cost more than the MinHash itself."""
     rows = signature.reshape(BANDS, ROWS)
-    keys = []
-    for band, values in enumerate(rows):
-        digest = hashlib.blake2b(values.tobytes() + bytes([band]), digest_size=4).digest()
-        keys.append(int.from_bytes(digest, "big", signed=True))
-    return tuple(keys)
+    with np.errstate(over="ignore"):
+        mixed = (rows * _BAND_MIX[None, :ROWS]).sum(axis=1, dtype=np.uint64) ^ _BAND_SALT
+        mixed ^= mixed >> np.uint64(29)
+        mixed *= np.uint64(0xBF58476D1CE4E5B9)
+        mixed ^= mixed >> np.uint64(32)
+    return tuple((mixed & np.uint64(0xFFFFFFFF)).astype(np.uint32).view(np.int32).tolist())
 
 
 def fingerprint(doc: dict, body_form: str | None = None) -> Fingerprint:

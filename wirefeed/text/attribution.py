@@ -94,7 +94,7 @@ _CREDIT_TAIL = 120  # a credit is short: "-(وكالة الصحافة الفرن
 def trailing_credit(text: str) -> tuple[str, int] | None:
     """The agency credited in brackets at the end of a paragraph, and where the credit starts.
     Only the tail is searched: an end-anchored search over a whole paragraph would try every position."""
-    if text.rstrip(" -\u2013\u2014\u2012\u2010_")[-1:] not in (")", "]"):
+    if text[-12:].rstrip(" -\u2013\u2014\u2012\u2010_")[-1:] not in (")", "]"):  # the tail only: no copy
         return None
     offset = max(0, len(text) - _CREDIT_TAIL)
     match = _TRAILING_CREDIT.search(text, offset)

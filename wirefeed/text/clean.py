@@ -79,8 +79,9 @@ def clean_item(title: str | None, summary: str | None, body: str | None, content
         body_paragraphs, summary_paragraphs = summary_paragraphs, []
     prefixes = [p for p in source_prefixes if p]
     attributed = attribute(body_paragraphs, prefixes)
-    removed = [p for p in attributed.paragraphs if is_boilerplate(p)]
-    paragraphs = [p for p in attributed.paragraphs if not is_boilerplate(p)]
+    removed, paragraphs = [], []
+    for paragraph in attributed.paragraphs:
+        (removed if is_boilerplate(paragraph) else paragraphs).append(paragraph)
     paragraphs, repeated, forms = remove_repeated_paragraphs(paragraphs)
     clean_summary_parts = attribute(summary_paragraphs, prefixes).paragraphs
     clean_summary = " ".join(clean_summary_parts) if clean_summary_parts else (paragraphs[0] if paragraphs else "")
