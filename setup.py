@@ -34,7 +34,7 @@ setup(
         "wirefeed.schemas": ["*.json"],
         "wirefeed.samples": ["*.xml", "*.atom"],
         "wirefeed.models": ["*.json"],
-        "wirefeed.deploy": ["*.yaml"],
+        "wirefeed.deploy": ["*.yaml", "kibana/*.ndjson"],
         "wirefeed.deploy.local": ["*.xml", "*.yaml"],
     },
     install_requires=[

@@ -201,6 +201,30 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
+def cmd_kibana(args) -> int:
+    from wirefeed import kibana
+
+    if args.action == "export":
+        sys.stdout.write(kibana.ndjson())
+        return EXIT_OK
+    if not args.url:
+        log.error("kibana import needs --url (Kibana's address, e.g. http://127.0.0.1:5601)")
+        return EXIT_CONFIG
+    try:
+        result = kibana.import_objects(args.url, args.file, space=args.space, ca_file=args.ca_file)
+    except PermissionError as exc:
+        log.error("kibana import: %s", exc)
+        return EXIT_CONFIG
+    except Exception as exc:  # noqa: BLE001 - network, TLS or HTTP errors: say which, no traceback
+        log.error("kibana import failed: %s: %s", type(exc).__name__, exc)
+        return EXIT_FAILED
+    errors = result.get("errors") or []
+    for error in errors:
+        log.error("kibana import: %s %s: %s", error.get("type"), error.get("id"), error.get("error", {}).get("type"))
+    log.info("kibana import: %d saved object(s) imported, %d error(s)", result.get("successCount", 0), len(errors))
+    return EXIT_OK if result.get("success") and not errors else EXIT_PARTIAL
+
+
 def cmd_connectors(args) -> int:
     from pathlib import Path
 
@@ -284,6 +308,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all-copies", action="store_true", help="every copy as its own hit, not one per story")
     p.add_argument("--json", action="store_true", help="JSON Lines instead of a table")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("kibana", help="import wirefeed's data view, saved searches and dashboard into Kibana")
+    p.add_argument("action", choices=["import", "export"])
+    p.add_argument("--url", help="Kibana's base URL, e.g. http://127.0.0.1:5601")
+    p.add_argument("--space", help="a Kibana space id (default: the default space)")
+    p.add_argument("--file", default=None, help="NDJSON to import (default: the bundled deploy/kibana/wirefeed.ndjson)")
+    p.add_argument("--ca-file", default=None, help="CA certificate to trust for an https Kibana")
+    p.set_defaults(func=cmd_kibana)
 
     p = sub.add_parser("connectors", help="list installed connectors, or scaffold a new one")
     p.add_argument("action", choices=["list", "new"])
