@@ -17,7 +17,7 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.runner import PipelineState
 
-from wirefeed import es_io, kafka_io
+from wirefeed import es_io, index_admin, kafka_io
 from wirefeed.config import Config
 from wirefeed.pipelines.options import WirefeedOptions, option_args
 from wirefeed.pipelines.transforms import (DEAD, NAMESPACE, DecodeRawItem, EnrichItems, FoldStories,
@@ -89,12 +89,22 @@ def _counters(result) -> dict[str, int]:
     return counters
 
 
+def _install_index(client, alias: str):
+    from elastic_transport import TransportError
+    from elasticsearch import ApiError
+
+    try:
+        return index_admin.install(client, alias)
+    except (ApiError, TransportError) as exc:
+        raise es_io.ElasticsearchUnavailable(f"installing the index failed: {exc}") from None
+
+
 def run_process(config: Config) -> ProcessReport:
     started = time.monotonic()
     kafka = config.kafka
     kafka_io.ensure_topics(kafka.bootstrap_servers, {kafka.raw_topic: kafka.partitions, kafka.deadletter_topic: 1})
     client = es_io.make_client(config.elasticsearch)
-    es_io.install_template(client, config.elasticsearch.index)
+    installed = _install_index(client, config.elasticsearch.index)
     ranges = [r for r in kafka_io.snapshot(kafka.bootstrap_servers, kafka.raw_topic, kafka.consumer_group) if r.size]
     report = ProcessReport(records=sum(r.size for r in ranges))
     if not ranges:
@@ -114,5 +124,9 @@ def run_process(config: Config) -> ProcessReport:
     report.counters = _counters(result)
     client.indices.refresh(index=config.elasticsearch.index)
     kafka_io.commit(kafka.bootstrap_servers, kafka.consumer_group, ranges)
+    if not installed.ilm:  # clusters without ILM roll over here, once per run, when a condition is met
+        rolled = index_admin.rollover(client, config.elasticsearch.index)
+        if rolled["rolled_over"]:
+            log.info("rolled over %s: %s -> %s", config.elasticsearch.index, rolled["old_index"], rolled["new_index"])
     report.seconds = time.monotonic() - started
     return report

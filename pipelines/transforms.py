@@ -26,6 +26,7 @@ class Item:
     offset: int
     raw: dict
     doc: dict | None = None
+    index: str | None = None  # the concrete index holding an earlier version, behind a rolled-over alias
 
 
 def counter(name: str):
@@ -205,12 +206,13 @@ class AssignStories(beam.DoFn):
         _, items = keyed
         items = sorted(items, key=lambda item: (item.doc.get("published_at") or "9999", item.doc["id"]))
         index = StoryIndex()
+        located: dict[str, str] = {}  # id -> concrete index of documents already indexed
         final: dict[str, Item] = {}  # handed on only at the end: a canonical may still gain outlets
         for start in range(0, len(items), self.es.bulk_size):
             batch = items[start:start + self.es.bulk_size]
             prints = {item.doc["id"]: fingerprint(item.doc) for item in batch}
             probes = [{**item.doc, "story_bands": list(prints[item.doc["id"]].bands)} for item in batch]
-            for doc in story_candidates(self.client, self.es.index, probes, self.es.story_window_days):
+            for doc in story_candidates(self.client, self.es.index, probes, self.es.story_window_days, located):
                 index.add_document(doc)
             docs, touched = fold([item.doc for item in batch], index, prints)
             by_id = {item.doc["id"]: item for item in batch}
@@ -225,7 +227,7 @@ class AssignStories(beam.DoFn):
         for item in final.values():
             if item.doc["duplicate_of"]:
                 counter("story_copies").inc()
-            yield item
+            yield replace(item, index=located.get(item.doc["id"]))
 
     def teardown(self):
         if self.client is not None:
@@ -269,7 +271,8 @@ class BulkIndex(beam.DoFn):
         from wirefeed.es_io import bulk_index
 
         by_id = {item.doc["id"]: item for item in batch}
-        outcome = bulk_index(self.client, self.es.index, [item.doc for item in batch], self.es.max_retries)
+        located = {item.doc["id"]: item.index for item in batch if item.index}
+        outcome = bulk_index(self.client, self.es.index, [item.doc for item in batch], self.es.max_retries, located)
         self.indexed.inc(outcome.indexed)
         counter("withdrawn").inc(outcome.withdrawn)
         self.stale.inc(outcome.stale)

@@ -201,6 +201,39 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
+def cmd_index(args) -> int:
+    from elastic_transport import TransportError
+    from elasticsearch import ApiError
+
+    from wirefeed import index_admin
+    from wirefeed.config import ConfigError, load_config
+    from wirefeed.es_io import ElasticsearchUnavailable, make_client
+
+    try:
+        config = load_config(args.config)
+        client = make_client(config.elasticsearch)
+        alias = config.elasticsearch.index
+        if args.action == "install":
+            report = index_admin.install(client, alias)
+            for warning in report.warnings:
+                log.warning("%s", warning)
+            result = {"alias": alias, "write_index": report.write_index, "created": report.created, "ilm": report.ilm}
+        elif args.action == "status":
+            result = index_admin.status(client, alias)
+        elif args.action == "rollover":
+            result = index_admin.rollover(client, alias)
+        else:
+            result = index_admin.migrate(client, alias, delete_old=args.delete_old)
+    except ConfigError as exc:
+        log.error("bad configuration: %s", exc)
+        return EXIT_CONFIG
+    except (ElasticsearchUnavailable, ApiError, TransportError) as exc:
+        log.error("index %s failed: %s", args.action, exc)
+        return EXIT_FAILED
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
 def cmd_kibana(args) -> int:
     from wirefeed import kibana
 
@@ -308,6 +341,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all-copies", action="store_true", help="every copy as its own hit, not one per story")
     p.add_argument("--json", action="store_true", help="JSON Lines instead of a table")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("index", help="install, inspect, roll over or migrate the index behind the write alias")
+    p.add_argument("action", choices=["install", "status", "rollover", "migrate"])
+    p.add_argument("--config", default=None)
+    p.add_argument("--delete-old", action="store_true", help="migrate: delete the old indices once the alias moved")
+    p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("kibana", help="import wirefeed's data view, saved searches and dashboard into Kibana")
     p.add_argument("action", choices=["import", "export"])

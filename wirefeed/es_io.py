@@ -76,12 +76,13 @@ def _withdrawn(doc: dict) -> bool:
     return doc.get("pub_status") in ("canceled", "withheld")
 
 
-def _action(index: str, doc: dict) -> dict:
+def _action(index: str, doc: dict, located: dict[str, str] | None = None) -> dict:
     """Index a document with the item's version as an external version, so an older copy never
     overwrites a newer one. A killed or withdrawn item is indexed too, as a tombstone without text
     (pub_status canceled/withheld): a delete's version is forgotten after index.gc_deletes (60 s), after
     which an old re-delivery would bring the story back; a tombstone keeps its version for good."""
-    return {"_op_type": "index", "_index": index, "_id": doc["id"], "version": doc.get("version") or 0,
+    return {"_op_type": "index", "_index": (located or {}).get(doc["id"], index), "_id": doc["id"],
+            "version": doc.get("version") or 0,
             "version_type": "external_gte", "_source": doc}
 
 
@@ -89,7 +90,8 @@ def _action(index: str, doc: dict) -> dict:
 USABLE = {"bool": {"must_not": [{"terms": {"pub_status": ["canceled", "withheld"]}}]}}
 
 
-def story_candidates(client: Elasticsearch, index: str, docs: list[dict], window_days: float) -> list[dict]:
+def story_candidates(client: Elasticsearch, index: str, docs: list[dict], window_days: float,
+                     located: dict[str, str] | None = None) -> list[dict]:
     """Documents already indexed that may belong with these in a story: the same ids (earlier
     versions), documents sharing an LSH band key and published within the window, and the canonical
     documents of those. Elasticsearch is the fingerprint store every worker and every run shares."""
@@ -105,25 +107,29 @@ def story_candidates(client: Elasticsearch, index: str, docs: list[dict], window
                                       "lte": f"{latest}||+{int(window_days * 24)}h"}}},
             USABLE]}})
     try:
-        found = _search_all(client, index, {"bool": {"should": should, "minimum_should_match": 1}})
+        found = _search_all(client, index, {"bool": {"should": should, "minimum_should_match": 1}}, located)
         canonicals = sorted({d["duplicate_of"] for d in found if d.get("duplicate_of")} - {d["id"] for d in found})
         if canonicals:
-            found += _search_all(client, index, {"ids": {"values": canonicals}})
+            found += _search_all(client, index, {"ids": {"values": canonicals}}, located)
     except TransportError as exc:
         raise ElasticsearchUnavailable(f"cannot reach Elasticsearch: {exc}") from None
     return found
 
 
-def _search_all(client: Elasticsearch, index: str, query: dict, page: int = 1000, limit: int = 10000) -> list[dict]:
-    response = client.search(index=index, size=min(page, limit), query=query, ignore_unavailable=True,
-                             sort=[{"@timestamp": "asc"}, {"id": "asc"}])
-    hits = response["hits"]["hits"]
-    found = [hit["_source"] for hit in hits]
-    while len(hits) == page and len(found) < limit:
+def _search_all(client: Elasticsearch, index: str, query: dict, located: dict[str, str] | None = None,
+                page: int = 1000, limit: int = 10000) -> list[dict]:
+    found, after = [], None
+    while len(found) < limit:
         response = client.search(index=index, size=page, query=query, ignore_unavailable=True,
-                                 sort=[{"@timestamp": "asc"}, {"id": "asc"}], search_after=hits[-1]["sort"])
+                                 sort=[{"@timestamp": "asc"}, {"id": "asc"}], search_after=after)
         hits = response["hits"]["hits"]
-        found += [hit["_source"] for hit in hits]
+        for hit in hits:
+            found.append(hit["_source"])
+            if located is not None:
+                located[hit["_id"]] = hit["_index"]
+        if len(hits) < page:
+            break
+        after = hits[-1]["sort"]
     return found
 
 
@@ -157,7 +163,8 @@ def save_source_edges(client: Elasticsearch, index: str, feed_url: str, samples:
         raise ElasticsearchUnavailable(f"cannot reach Elasticsearch: {exc}") from None
 
 
-def bulk_index(client: Elasticsearch, index: str, docs: list[dict], max_retries: int = 5) -> BulkOutcome:
+def bulk_index(client: Elasticsearch, index: str, docs: list[dict], max_retries: int = 5,
+               located: dict[str, str] | None = None) -> BulkOutcome:
     """Index documents with their id as _id and their version as an external version, so a re-run
     adds nothing and an older version never overwrites a newer one. Rejected documents come back
     with Elasticsearch's reason; 429s are retried with backoff and raise if they persist."""
@@ -165,7 +172,7 @@ def bulk_index(client: Elasticsearch, index: str, docs: list[dict], max_retries:
     fresh = docs
     try:
         by_id = {d["id"]: d for d in fresh}
-        actions = (_action(index, d) for d in fresh)
+        actions = (_action(index, d, located) for d in fresh)
         for ok, item in helpers.streaming_bulk(client, actions, chunk_size=len(fresh) or 1, raise_on_error=False,
                                                raise_on_exception=True, max_retries=max_retries,
                                                initial_backoff=1, max_backoff=30):

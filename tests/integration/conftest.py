@@ -133,8 +133,12 @@ def job(tmp_path, local_services):
     job = Job(local_services, tmp_path, f"wf-test-{uuid.uuid4().hex[:10]}")
     yield job
     try:
-        job.es().indices.delete(index=job.index, ignore_unavailable=True)
-        job.es().indices.delete_index_template(name=f"{job.index}-template")
+        client = job.es()
+        names = list(client.indices.get(index=f"{job.index}*,boilerplate-{job.index}", ignore_unavailable=True,
+                                        allow_no_indices=True))
+        if names:  # by name: wildcard deletes are refused (action.destructive_requires_name)
+            client.indices.delete(index=",".join(names), ignore_unavailable=True)
+        client.options(ignore_status=404).indices.delete_index_template(name=f"{job.index}-template")
     except Exception:  # noqa: BLE001 - clean-up only
         pass
 
