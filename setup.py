@@ -53,7 +53,7 @@ setup(
         "numpy>=1.26",
         "wordfreq>=3.1,<4",
     ],
-    extras_require={"test": ["pytest>=8", "hypothesis>=6"],
+    extras_require={"test": ["pytest>=8", "hypothesis>=6", "cryptography>=42"],  # certificates for the secured test node
                     # baselines the benchmarks measure against (not needed to run wirefeed)
                     "bench": ["datasketch>=1.6", "lingua-language-detector>=2.1"]},
     entry_points={

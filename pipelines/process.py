@@ -89,14 +89,14 @@ def _counters(result) -> dict[str, int]:
     return counters
 
 
-def _install_index(client, alias: str):
+def _install_index(client, cfg):
     from elastic_transport import TransportError
     from elasticsearch import ApiError
 
     try:
-        return index_admin.install(client, alias)
+        return index_admin.install(client, cfg.index)
     except (ApiError, TransportError) as exc:
-        raise es_io.ElasticsearchUnavailable(f"installing the index failed: {exc}") from None
+        raise es_io.ElasticsearchUnavailable(f"installing the index failed: {es_io.explain(exc, cfg)}") from None
 
 
 def run_process(config: Config) -> ProcessReport:
@@ -104,7 +104,7 @@ def run_process(config: Config) -> ProcessReport:
     kafka = config.kafka
     kafka_io.ensure_topics(kafka.bootstrap_servers, {kafka.raw_topic: kafka.partitions, kafka.deadletter_topic: 1})
     client = es_io.make_client(config.elasticsearch)
-    installed = _install_index(client, config.elasticsearch.index)
+    installed = _install_index(client, config.elasticsearch)
     ranges = [r for r in kafka_io.snapshot(kafka.bootstrap_servers, kafka.raw_topic, kafka.consumer_group) if r.size]
     report = ProcessReport(records=sum(r.size for r in ranges))
     if not ranges:

@@ -169,12 +169,11 @@ def cmd_search(args) -> int:
     except ConfigError as exc:
         log.error("bad configuration: %s", exc)
         return EXIT_CONFIG
-    except ApiError as exc:
-        log.error("search refused: %s", exc.message if hasattr(exc, "message") else exc)
-        return EXIT_CONFIG if 400 <= getattr(exc, "status_code", 500) < 500 else EXIT_FAILED
-    except (ElasticsearchUnavailable, TransportError) as exc:
-        log.error("search failed: %s", exc)
-        return EXIT_FAILED
+    except (ApiError, ElasticsearchUnavailable, TransportError) as exc:
+        from wirefeed.es_io import explain
+
+        log.error("search failed: %s", explain(exc, config.elasticsearch))
+        return EXIT_CONFIG if 400 <= (getattr(exc, "status_code", None) or 500) < 500 else EXIT_FAILED
     if args.json:
         for hit in hits:
             _print_jsonl(hit)
@@ -228,8 +227,10 @@ def cmd_index(args) -> int:
         log.error("bad configuration: %s", exc)
         return EXIT_CONFIG
     except (ElasticsearchUnavailable, ApiError, TransportError) as exc:
-        log.error("index %s failed: %s", args.action, exc)
-        return EXIT_FAILED
+        from wirefeed.es_io import explain
+
+        log.error("index %s failed: %s", args.action, explain(exc, config.elasticsearch))
+        return EXIT_CONFIG if getattr(exc, "status_code", None) in (401, 403) else EXIT_FAILED
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return EXIT_OK
 

@@ -38,6 +38,25 @@ def make_client(cfg: ElasticsearchConfig) -> Elasticsearch:
     return Elasticsearch(cfg.url, **kwargs)
 
 
+def explain(exc: Exception, cfg: ElasticsearchConfig | None = None) -> str:
+    """What went wrong talking to Elasticsearch, in words an operator can act on; never a secret."""
+    from elastic_transport import TlsError
+    from elasticsearch import AuthenticationException, AuthorizationException
+
+    if isinstance(exc, AuthenticationException):
+        names = (f"api_key_env={cfg.api_key_env}" if cfg and cfg.api_key_env else
+                 f"username_env={cfg.username_env}, password_env={cfg.password_env}" if cfg and cfg.username_env else
+                 "no credentials configured")
+        return f"Elasticsearch refused the credentials (HTTP 401; {names}): check what those variables hold"
+    if isinstance(exc, AuthorizationException):
+        return f"the credentials lack a privilege for this request (HTTP 403): {getattr(exc, 'message', exc)}"
+    text = str(exc)
+    if isinstance(exc, TlsError) or "CERTIFICATE_VERIFY_FAILED" in text:
+        return ("Elasticsearch's TLS certificate is not trusted: set elasticsearch.ca_file to the CA certificate "
+                "that signed it" + (f" (now {cfg.ca_file})" if cfg and cfg.ca_file else ""))
+    return text
+
+
 def index_template(index: str) -> dict:
     template = copy.deepcopy(schema(TEMPLATE_FILE))
     template["index_patterns"] = [f"{index}*"]

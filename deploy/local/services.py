@@ -52,6 +52,8 @@ class Settings:
     kafka_heap: str
     es_heap: str
     timeout: float
+    es_secure_port: int = 9201
+    es_secure_transport_port: int = 9301
 
     @classmethod
     def from_env(cls, env=os.environ) -> "Settings":
@@ -64,6 +66,8 @@ class Settings:
             kafka_heap=env.get("WIREFEED_KAFKA_HEAP", "512m"),
             es_heap=env.get("WIREFEED_ES_HEAP", "1g"),
             timeout=float(env.get("WIREFEED_SERVICES_TIMEOUT", "120")),
+            es_secure_port=int(env.get("WIREFEED_ES_SECURE_PORT", "9201")),
+            es_secure_transport_port=int(env.get("WIREFEED_ES_SECURE_TRANSPORT_PORT", "9301")),
         )
 
     @property
@@ -85,6 +89,15 @@ class Settings:
     @property
     def es_url(self) -> str:
         return f"http://127.0.0.1:{self.es_port}"
+
+    @property
+    def es_secure_url(self) -> str:
+        return f"https://127.0.0.1:{self.es_secure_port}"
+
+    @property
+    def es_secure_dir(self) -> Path:
+        """The secured node's CA certificate and credentials (credentials.json, mode 0600)."""
+        return self.home / "elasticsearch-secure"
 
     @property
     def prism_binary(self) -> Path:
@@ -420,6 +433,137 @@ def elasticsearch_healthy(settings: Settings) -> bool:
     return health.get("status") in ("green", "yellow")
 
 
+# --- Elasticsearch with security on (for tests of authentication and TLS) -------------------
+
+def _write_certificates(folder: Path) -> None:
+    """A throw-away CA and a certificate for 127.0.0.1/localhost signed by it (PEM)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "wirefeed local test CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+          .not_valid_after(now + datetime.timedelta(days=3650))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "wirefeed-local-secure")]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=3650))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
+                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "ca.crt").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    (folder / "node.crt").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "node.key").write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                                        serialization.PrivateFormat.PKCS8,
+                                                        serialization.NoEncryption()))
+
+
+def secure_credentials(settings: Settings) -> dict:
+    """{"username", "password", "ca_file"} of the secured node (generated once per WIREFEED_HOME)."""
+    path = settings.es_secure_dir / "credentials.json"
+    if not path.exists():
+        import secrets
+
+        settings.es_secure_dir.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(json.dumps({"username": "elastic", "password": secrets.token_urlsafe(18),
+                                    "ca_file": str(settings.es_secure_dir / "ca.crt")}))
+    return json.loads(path.read_text())
+
+
+def elasticsearch_secure_up(settings: Settings, java: Path) -> str:
+    pid = read_pid(settings.run / "elasticsearch-secure.pid")
+    if pid and port_open(settings.es_secure_port):
+        return f"elasticsearch-secure already running (pid {pid}) on {settings.es_secure_url}"
+    check_port_free(settings.es_secure_port, "the secured Elasticsearch", "WIREFEED_ES_SECURE_PORT")
+    check_port_free(settings.es_secure_transport_port, "the secured Elasticsearch transport",
+                    "WIREFEED_ES_SECURE_TRANSPORT_PORT")
+    archive = elasticsearch_zip(settings)
+    user = service_user()
+    root = elasticsearch_root(settings, user)
+    dist = root / f"elasticsearch-{ELASTICSEARCH_VERSION}"
+    if not (dist / "bin" / "elasticsearch").exists():
+        root.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(archive) as zf:
+            zf.extractall(root)
+        for script in (dist / "bin").iterdir():
+            script.chmod(0o755)
+    node = root / "secure"
+    config = node / "config"
+    credentials = secure_credentials(settings)
+    if not (settings.es_secure_dir / "ca.crt").exists():
+        _write_certificates(settings.es_secure_dir)
+    if not config.exists():
+        shutil.copytree(dist / "config", config)
+    for name in ("ca.crt", "node.crt", "node.key"):
+        shutil.copy(settings.es_secure_dir / name, config / name)
+    data, logs, tmp = node / "data", node / "logs", node / "tmp"
+    for folder in (data, logs, tmp):
+        folder.mkdir(parents=True, exist_ok=True)
+    (config / "elasticsearch.yml").write_text("\n".join([
+        "# written by wirefeed services up elasticsearch-secure; edit deploy/local/services.py instead",
+        "cluster.name: wirefeed-local-secure",
+        "node.name: wirefeed-local-secure-1",
+        "network.host: 127.0.0.1",
+        f"http.port: {settings.es_secure_port}",
+        f"transport.port: {settings.es_secure_transport_port}",
+        "discovery.type: single-node",
+        f"path.data: {data}",
+        f"path.logs: {logs}",
+        "xpack.security.enabled: true",
+        "xpack.security.http.ssl.enabled: true",
+        "xpack.security.http.ssl.key: node.key",
+        "xpack.security.http.ssl.certificate: node.crt",
+        "xpack.security.http.ssl.certificate_authorities: [ca.crt]",
+        "xpack.security.authc.api_key.enabled: true",
+        "cluster.routing.allocation.disk.threshold_enabled: false",
+        "",
+    ]))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ES_")}
+    env.update({"ES_JAVA_HOME": str(java.parent.parent), "ES_PATH_CONF": str(config), "ES_TMPDIR": str(tmp),
+                "ES_JAVA_OPTS": "-Xms512m -Xmx512m"})
+    keystore = dist / "bin" / "elasticsearch-keystore"
+    if not (config / "elasticsearch.keystore").exists():
+        subprocess.run([str(keystore), "create"], env=env, check=True, capture_output=True)
+    # The bootstrap password is the built-in `elastic` user's password (read from stdin, never argv).
+    subprocess.run([str(keystore), "add", "-x", "-f", "bootstrap.password"], env=env, check=True,
+                   input=credentials["password"].encode(), capture_output=True)
+    if user:
+        run_checked(["chown", "-R", f"{user}:{user}", str(node)], "handing the secured node's folder to its user")
+    pid = start_process([str(dist / "bin" / "elasticsearch")], "elasticsearch-secure", settings, env, node, user=user)
+    took = wait_until(lambda: elasticsearch_secure_healthy(settings), settings.timeout, "the secured Elasticsearch",
+                      settings.logs / "elasticsearch-secure.log", pid)
+    return (f"elasticsearch-secure {ELASTICSEARCH_VERSION} started (pid {pid}) on {settings.es_secure_url} "
+            f"in {took:.1f}s (TLS; user and CA in {settings.es_secure_dir})")
+
+
+def elasticsearch_secure_healthy(settings: Settings) -> bool:
+    import ssl
+
+    credentials = secure_credentials(settings)
+    context = ssl.create_default_context(cafile=credentials["ca_file"])
+    token = base64.b64encode(f"{credentials['username']}:{credentials['password']}".encode()).decode()
+    request = urllib.request.Request(f"{settings.es_secure_url}/_cluster/health?wait_for_status=yellow&timeout=2s",
+                                     headers={"Authorization": f"Basic {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=4, context=context) as response:
+            return json.loads(response.read()).get("status") in ("green", "yellow")
+    except (OSError, urllib.error.URLError, ValueError):
+        return False
+
+
 # --- Prism ---------------------------------------------------------------------------------
 
 def prism_build(settings: Settings) -> str:
@@ -444,7 +588,7 @@ def up(settings: Settings, which: set[str]) -> list[str]:
     settings.home.mkdir(parents=True, exist_ok=True)
     messages = []
     java = None
-    if which & {"kafka", "elasticsearch"}:
+    if which & {"kafka", "elasticsearch", "elasticsearch-secure"}:
         java, _ = find_java()
     if "prism" in which:
         messages.append(prism_build(settings))
@@ -452,12 +596,14 @@ def up(settings: Settings, which: set[str]) -> list[str]:
         messages.append(kafka_up(settings, java))
     if "elasticsearch" in which:
         messages.append(elasticsearch_up(settings, java))
+    if "elasticsearch-secure" in which:
+        messages.append(elasticsearch_secure_up(settings, java or find_java()[0]))
     return messages
 
 
 def down(settings: Settings, which: set[str], timeout: float = 60) -> list[str]:
     messages = []
-    for name in ("elasticsearch", "kafka"):
+    for name in ("elasticsearch-secure", "elasticsearch", "kafka"):
         if name not in which:
             continue
         pid_file = settings.run / f"{name}.pid"
@@ -496,6 +642,7 @@ def status(settings: Settings) -> dict:
 
 
 ALL = ("prism", "kafka", "elasticsearch")
+OPTIONAL = ("elasticsearch-secure",)  # started only when named: a second node with security and TLS on
 
 
 def main(argv: list[str]) -> int:
@@ -503,13 +650,14 @@ def main(argv: list[str]) -> int:
 
     parser = argparse.ArgumentParser(prog="wirefeed services", description=__doc__.split("\n\n")[0])
     parser.add_argument("action", choices=["up", "down", "status"])
-    parser.add_argument("names", nargs="*", metavar="SERVICE", help="prism, kafka, elasticsearch (default: all)")
+    parser.add_argument("names", nargs="*", metavar="SERVICE",
+                        help="prism, kafka, elasticsearch (default: these three); elasticsearch-secure")
     args = parser.parse_args(argv)
-    unknown = set(args.names) - set(ALL)
+    unknown = set(args.names) - set(ALL) - set(OPTIONAL)
     if unknown:
-        parser.error(f"unknown service {', '.join(sorted(unknown))}; choose from {', '.join(ALL)}")
+        parser.error(f"unknown service {', '.join(sorted(unknown))}; choose from {', '.join(ALL + OPTIONAL)}")
     settings = Settings.from_env()
-    which = set(args.names or ALL)
+    which = set(args.names or (ALL + OPTIONAL if args.action == "down" else ALL))
     try:
         if args.action == "up":
             for message in up(settings, which):
