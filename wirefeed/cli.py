@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
+import time
 
 EXIT_OK, EXIT_PARTIAL, EXIT_CONFIG, EXIT_FAILED = 0, 1, 2, 3
 log = logging.getLogger("wirefeed")
@@ -23,9 +25,24 @@ class _OwnLogsFilter(logging.Filter):
         return record.name.startswith("wirefeed") or record.levelno >= logging.ERROR
 
 
-def _setup_logging(verbose: bool) -> None:
+class _JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message (and the error, when there is one)."""
+
+    def format(self, record):
+        moment = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z"
+        entry = {"ts": moment, "level": record.levelname.lower(), "logger": record.name,
+                 "message": record.getMessage()}
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def _setup_logging(verbose: bool, log_format: str = "text") -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if log_format == "json":
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(_JsonFormatter())
     if not verbose:
         for handler in logging.getLogger().handlers:
             handler.addFilter(_OwnLogsFilter())
@@ -103,6 +120,9 @@ def _ingest(config, args) -> int:
              "%d unchanged, %d feed(s) failed, %d item(s) rejected", report.feeds, report.polled,
              report.not_modified, report.not_due, report.published, report.unchanged, len(report.failed_feeds),
              report.rejected_items)
+    _RUN_COUNTERS.update(feeds=report.feeds, feeds_polled=report.polled, feeds_not_modified=report.not_modified,
+                         feeds_failed=len(report.failed_feeds), items_published=report.published,
+                         items_unchanged=report.unchanged, items_rejected=report.rejected_items)
     return EXIT_PARTIAL if report.failures else EXIT_OK
 
 
@@ -116,10 +136,34 @@ def _process(config, args) -> int:
              counters.get("story_copies", 0),
              counters.get("stale_versions", 0), report.deadletters)
     print(json.dumps({"records": report.records, "seconds": round(report.seconds, 2), **counters}), file=sys.stderr)
+    _RUN_COUNTERS.update(counters)
+    _RUN_COUNTERS.setdefault("records_read", report.records)
     return EXIT_PARTIAL if report.deadletters else EXIT_OK
 
 
+_RUN_COUNTERS: dict[str, float] = {}
+
+
+def _write_metrics(args, started: float, code: int) -> None:
+    path = getattr(args, "metrics_file", None) or os.environ.get("WIREFEED_METRICS_FILE")
+    if not path:
+        return
+    from wirefeed.metrics import write_textfile
+
+    try:
+        write_textfile(path, args.command, _RUN_COUNTERS, time.monotonic() - started, code)
+    except OSError as exc:
+        log.warning("could not write the metrics file %s: %s", path, exc.strerror or exc)
+
+
 def _with_config(args, *steps) -> int:
+    started = time.monotonic()
+    code = _run_steps(args, *steps)
+    _write_metrics(args, started, code)
+    return code
+
+
+def _run_steps(args, *steps) -> int:
     from wirefeed.config import ConfigError, load_config
     from wirefeed.es_io import ElasticsearchUnavailable
     from wirefeed.kafka_io import KafkaUnavailable
@@ -297,6 +341,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wirefeed", description=__doc__.split("\n\n")[0],
                                      epilog=__doc__.split("\n\n", 1)[1], formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument("--log-format", choices=["text", "json"], default=os.environ.get("WIREFEED_LOG_FORMAT", "text"),
+                        help="json: one JSON object per log line (for log shippers); env WIREFEED_LOG_FORMAT")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("services", help="start, stop or inspect the local Kafka, Elasticsearch and Prism")
@@ -327,6 +373,8 @@ def build_parser() -> argparse.ArgumentParser:
                 mode.add_argument("--loop", action="store_true", help="keep polling each feed at its interval "
                                   "until SIGTERM/SIGINT")
             p.add_argument("--all", action="store_true", help="poll every feed now, due or not")
+        p.add_argument("--metrics-file", default=None, help="write this run's metrics here in Prometheus text "
+                       "format (node_exporter textfile collector); env WIREFEED_METRICS_FILE")
         p.set_defaults(func=func)
 
     p = sub.add_parser("search", help="search the index: one hit per story, with its copies and outlets")
@@ -372,7 +420,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    _setup_logging(args.verbose)
+    _setup_logging(args.verbose, args.log_format)
     try:
         return args.func(args)
     except KeyboardInterrupt:

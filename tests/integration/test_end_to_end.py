@@ -70,3 +70,22 @@ def test_unreachable_elasticsearch_fails_with_3_and_commits_nothing(job, feed_se
     assert "cannot reach Elasticsearch" in result.stderr or "failed" in result.stderr
     pending = kafka_io.snapshot(job.settings.kafka_bootstrap, job.raw_topic, job.name)
     assert sum(r.size for r in pending) == 3  # the feed lists one item twice: only its newest version is sent
+
+
+def test_a_scheduled_run_writes_its_metrics_and_json_logs(job, feed_server):
+    import json
+
+    folder, base = feed_server
+    name = copy_feed(ARABIC_FEED, folder)
+    job.write_config([{"url": f"{base}/{name}", "language": "ar"}])
+    metrics = job.workdir / "wirefeed.prom"
+    result = job.wirefeed("--log-format", "json", "run", "--config", str(job.workdir / "config.yaml"),
+                          "--metrics-file", str(metrics))
+    assert result.returncode == 0, result.stderr
+    entries = [json.loads(line) for line in result.stderr.splitlines() if line.startswith('{"ts"')]
+    assert any(e["message"].startswith("ingest:") for e in entries) and all(e["level"] for e in entries)
+    text = metrics.read_text()
+    for expected in ('wirefeed_items_published_total{command="run"} 3', 'wirefeed_indexed_total{command="run"} 3',
+                     'wirefeed_story_copies_total{command="run"} 1', 'wirefeed_run_exit_code{command="run"} 0',
+                     "wirefeed_last_success_timestamp_seconds"):
+        assert expected in text, expected
