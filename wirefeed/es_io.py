@@ -239,7 +239,9 @@ def search_query(query: str, filters: SearchFilters = SearchFilters()) -> dict:
     hamza forms, case and accents do not matter), all of them required; then the filters."""
     from wirefeed.text.normalize import matching_form
 
-    should = [{"multi_match": {"query": query, "fields": ["title^3", "summary^2", "body"], "operator": "and"}}]
+    # title.ar, body.fr, ...: the language sub-fields a cluster with language analyzers has (index install).
+    should = [{"multi_match": {"query": query, "operator": "and",
+                               "fields": ["title^3", "title.*^3", "summary^2", "summary.*^2", "body", "body.*"]}}]
     folded = matching_form(query)
     if folded:
         should.append({"match": {"match_text": {"query": folded, "operator": "and"}}})

@@ -71,8 +71,9 @@ def install(client: Elasticsearch, alias: str) -> InstallReport:
     else:
         warnings.append("this cluster has no ILM: run `wirefeed index rollover` on a schedule (the job does "
                         "it after every run) and delete old generations yourself")
-    warnings += missing_analyzers(client)
-    client.indices.put_index_template(name=f"{alias}-template", **template)
+    analyzers = available_analyzers(client)
+    warnings += missing_analyzers(client, analyzers)
+    client.indices.put_index_template(name=f"{alias}-template", **with_language_fields(template, analyzers))
     current = alias_indices(client, alias)
     if current:
         write = next((i for i, w in current.items() if w), sorted(current)[-1])
@@ -85,17 +86,42 @@ def install(client: Elasticsearch, alias: str) -> InstallReport:
     return InstallReport(alias, name, True, ilm, warnings)
 
 
-def missing_analyzers(client: Elasticsearch) -> list[str]:
-    """Which language analyzers the cluster lacks (the mapping then relies on match_text)."""
-    missing = []
-    for analyzer in ("arabic", "english", "french", "german", "spanish", "portuguese"):
+LANGUAGE_ANALYZERS = {"ar": "arabic", "en": "english", "fr": "french", "de": "german", "es": "spanish",
+                      "pt": "portuguese"}
+TEXT_FIELDS = ("title", "summary", "body")
+
+
+def available_analyzers(client: Elasticsearch) -> dict[str, str]:
+    """Language code -> analyzer, for the language analyzers this cluster has."""
+    found = {}
+    for code, analyzer in LANGUAGE_ANALYZERS.items():
         try:
             client.indices.analyze(analyzer=analyzer, text="test")
+            found[code] = analyzer
         except ApiError:
-            missing.append(analyzer)
+            pass
+    return found
+
+
+def with_language_fields(template: dict, analyzers: dict[str, str]) -> dict:
+    """title, summary and body each get a sub-field per available language analyzer (title.ar, ...):
+    search queries them beside the standard-analysed field, so stems and stop words count."""
+    if not analyzers:
+        return template
+    properties = template["template"]["mappings"]["properties"]
+    for name in TEXT_FIELDS:
+        properties[name] = {**properties[name], "fields": {
+            code: {"type": "text", "analyzer": analyzer} for code, analyzer in sorted(analyzers.items())}}
+    return template
+
+
+def missing_analyzers(client: Elasticsearch, analyzers: dict[str, str] | None = None) -> list[str]:
+    """A warning naming the language analyzers the cluster lacks (the mapping then relies on match_text)."""
+    analyzers = available_analyzers(client) if analyzers is None else analyzers
+    missing = [analyzer for code, analyzer in LANGUAGE_ANALYZERS.items() if code not in analyzers]
     if missing:
-        return [f"no {', '.join(missing)} analyzer(s) on this cluster (the analysis-common module is missing): "
-                "text is analysed with `standard`, and folded matching goes through `match_text`"]
+        return [f"no {', '.join(missing)} analyzer(s) on this cluster (the analysis-common module is missing?): "
+                "those languages are analysed with `standard` only, and folded matching goes through `match_text`"]
     return []
 
 
@@ -131,7 +157,7 @@ def migrate(client: Elasticsearch, alias: str, delete_old: bool = False, chunk: 
     target = f"{alias}-v{mapping_version()}-migrated-000001"
     if target in sources:
         raise ElasticsearchUnavailable(f"{alias} already points at {target}: nothing to migrate")
-    template = index_template(alias)
+    template = with_language_fields(index_template(alias), available_analyzers(client))
     template["index_patterns"] = [f"{alias}-v*"]
     client.indices.put_index_template(name=f"{alias}-template", **template)
     client.indices.create(index=target)

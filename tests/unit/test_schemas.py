@@ -65,3 +65,16 @@ def test_the_fast_validator_agrees_with_jsonschema(arabic_feed_raw_items):
         assert list(validator(schema_name).iter_errors(message))
         with pytest.raises(fastjsonschema.JsonSchemaException):
             fast_validator(schema_name)(message)
+
+
+def test_language_sub_fields_only_for_the_analyzers_a_cluster_has():
+    from wirefeed.es_io import index_template
+    from wirefeed.index_admin import with_language_fields
+
+    plain = index_template("wirefeed-docs")
+    assert with_language_fields(index_template("wirefeed-docs"), {}) == plain
+    rich = with_language_fields(index_template("wirefeed-docs"), {"ar": "arabic", "fr": "french"})
+    properties = rich["template"]["mappings"]["properties"]
+    for name in ("title", "summary", "body"):
+        assert properties[name]["fields"] == {"ar": {"type": "text", "analyzer": "arabic"},
+                                              "fr": {"type": "text", "analyzer": "french"}}
