@@ -534,14 +534,18 @@ def elasticsearch_secure_up(settings: Settings, java: Path) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ES_")}
     env.update({"ES_JAVA_HOME": str(java.parent.parent), "ES_PATH_CONF": str(config), "ES_TMPDIR": str(tmp),
                 "ES_JAVA_OPTS": "-Xms512m -Xmx512m"})
-    keystore = dist / "bin" / "elasticsearch-keystore"
-    if not (config / "elasticsearch.keystore").exists():
-        subprocess.run([str(keystore), "create"], env=env, check=True, capture_output=True)
-    # The bootstrap password is the built-in `elastic` user's password (read from stdin, never argv).
-    subprocess.run([str(keystore), "add", "-x", "-f", "bootstrap.password"], env=env, check=True,
-                   input=credentials["password"].encode(), capture_output=True)
     if user:
         run_checked(["chown", "-R", f"{user}:{user}", str(node)], "handing the secured node's folder to its user")
+    # The keystore belongs to the node's user: the tool refuses a keystore someone else owns.
+    keystore = (["runuser", "-u", user, "--"] if user else []) + [str(dist / "bin" / "elasticsearch-keystore")]
+    if not (config / "elasticsearch.keystore").exists():
+        subprocess.run([*keystore, "create"], env=env, check=True, capture_output=True)
+    # The bootstrap password is the built-in `elastic` user's password (read from stdin, never argv).
+    added = subprocess.run([*keystore, "add", "-x", "-f", "bootstrap.password"], env=env, capture_output=True,
+                           input=credentials["password"].encode())
+    if added.returncode != 0:
+        raise ServiceError(f"elasticsearch-keystore failed ({added.returncode}): "
+                           f"{added.stderr.decode(errors='replace')[-500:]}")
     pid = start_process([str(dist / "bin" / "elasticsearch")], "elasticsearch-secure", settings, env, node, user=user)
     took = wait_until(lambda: elasticsearch_secure_healthy(settings), settings.timeout, "the secured Elasticsearch",
                       settings.logs / "elasticsearch-secure.log", pid)
