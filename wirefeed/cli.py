@@ -222,7 +222,7 @@ def cmd_search(args) -> int:
         for hit in hits:
             _print_jsonl(hit)
         return EXIT_OK
-    unit = "hit(s)" if args.all_copies else "story/stories"
+    unit = ("hit" if args.all_copies else "story") if len(hits) == 1 else ("hits" if args.all_copies else "stories")
     print(f"{len(hits)} {unit} for {args.query!r}")
     bold, plain = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("**", "**")
     for number, hit in enumerate(hits, 1):

@@ -35,4 +35,4 @@ def test_search_folds_stories_matches_arabic_loosely_and_filters(job, feed_serve
     [line] = cli.stdout.splitlines()
     assert json.loads(line)["matching_copies"] == 2
     table = job.wirefeed("search", "فيضانات", "--config", str(job.workdir / "config.yaml"))
-    assert "1 story/stories" in table.stdout and "2 copies" in table.stdout
+    assert "1 story for" in table.stdout and "2 copies" in table.stdout
