@@ -117,11 +117,13 @@ async def _poll_due(config: Config, state: IngestState, producer: kafka_io.JsonP
             report.not_due += 1
     pending = []  # state to record once Kafka acknowledged
     kafka = config.kafka
+    progress = Progress(len(due))
     async with AsyncFetcher(config.http) as fetcher:
         for task in asyncio.as_completed([_poll(ref, fetcher, validators, config) for ref, validators in due]):
             outcome = await task
             ref, key, polled = outcome.ref, feed_key(outcome.ref), outcome.polled
             report.polled += 1
+            progress.step(report)
             if outcome.error is not None:
                 _feed_failed(producer, kafka.deadletter_topic, report, ref, outcome.error)
                 pending.append(_Pending(key, None, next_due(ref, time.time()), f"failed: {outcome.error.stage}"))
@@ -149,7 +151,33 @@ async def _poll_due(config: Config, state: IngestState, producer: kafka_io.JsonP
             log.info("feed %s: %d item(s), %d new or changed", where(ref), len(polled.items), len(publish))
             pending.append(_Pending(key, polled.validators, next_due(ref, time.time()), "ok", rows, unchanged,
                                     polled.acknowledge))
+    progress.done()
     return pending
+
+
+class Progress:
+    """A one-line progress bar on stderr, only when a person is watching (a terminal)."""
+
+    def __init__(self, total: int, stream=None):
+        import sys
+
+        self.stream = stream or sys.stderr
+        self.total = total
+        self.shown = self.stream.isatty() and total > 1
+
+    def step(self, report: IngestReport) -> None:
+        if not self.shown:
+            return
+        width = 30
+        filled = int(width * report.polled / self.total)
+        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {report.polled}/{self.total} feeds, "
+                          f"{report.published} item(s) published, {len(report.failed_feeds)} failed ")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
 
 
 def _feed_failed(producer, topic: str, report: IngestReport, ref: FeedRef, exc: FeedError,

@@ -41,3 +41,22 @@ def test_state_survives_a_restart(tmp_path):
     again.record("feed", None, 456.0, "failed: fetch")
     assert again.feed("feed").validators == Validators('"e1"', "Tue")  # a failure keeps the validators
     assert again.feed("unknown").next_due == 0.0
+
+
+def test_the_progress_bar_shows_only_on_a_terminal():
+    import io
+
+    from wirefeed.ingest import IngestReport, Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen, pipe = Terminal(), io.StringIO()
+    report = IngestReport(polled=5, published=12)
+    for stream in (screen, pipe):
+        bar = Progress(10, stream)
+        bar.step(report)
+        bar.done()
+    assert "[###############...............] 5/10 feeds, 12 item(s) published" in screen.getvalue()
+    assert pipe.getvalue() == ""
