@@ -41,6 +41,7 @@ AGENCIES: dict[str, tuple[str, ...]] = {
 }
 
 _ALIAS_TO_AGENCY = {matching_form(alias): name for name, aliases in AGENCIES.items() for alias in aliases}
+_ALIAS_FORMS_UNSPACED = {form.replace(" ", "") for form in _ALIAS_TO_AGENCY}
 
 
 def _alias_pattern() -> str:
@@ -94,7 +95,13 @@ _CREDIT_TAIL = 120  # a credit is short: "-(وكالة الصحافة الفرن
 def trailing_credit(text: str) -> tuple[str, int] | None:
     """The agency credited in brackets at the end of a paragraph, and where the credit starts.
     Only the tail is searched: an end-anchored search over a whole paragraph would try every position."""
-    if text[-12:].rstrip(" -\u2013\u2014\u2012\u2010_")[-1:] not in (")", "]"):  # the tail only: no copy
+    tail = text[-_CREDIT_TAIL:].rstrip(" -\u2013\u2014\u2012\u2010_")
+    if tail[-1:] not in (")", "]"):
+        return None
+    # Most bracketed endings are not credits ("(2-1)", "(photo)"): a dictionary lookup of the
+    # bracket's words rules them out before the regex runs.
+    inner = tail[max(tail.rfind("("), tail.rfind("[")) + 1:-1]
+    if matching_form(inner).replace(" ", "") not in _ALIAS_FORMS_UNSPACED:
         return None
     offset = max(0, len(text) - _CREDIT_TAIL)
     match = _TRAILING_CREDIT.search(text, offset)

@@ -37,9 +37,10 @@ class CleanText:
 
 
 def is_boilerplate(paragraph: str) -> bool:
-    if _SIGNATURE.match(paragraph.strip()):
+    # Cheapest test first: most paragraphs are long and start with neither pattern.
+    if len(paragraph) <= 60 and _SIGNATURE.match(paragraph.strip()):  # signatures are short
         return True
-    return len(paragraph.split()) <= _MAX_BOILERPLATE_WORDS and bool(_BOILERPLATE.match(paragraph))
+    return bool(_BOILERPLATE.match(paragraph)) and len(paragraph.split()) <= _MAX_BOILERPLATE_WORDS
 
 
 def _similar_enough(a: str, b: str) -> bool:
@@ -56,7 +57,7 @@ def remove_repeated_paragraphs(paragraphs: list[str]) -> tuple[list[str], list[s
     kept_forms: list[str] = []
     seen: set[str] = set()
     removed: list[str] = []
-    for paragraph, form in zip(paragraphs, matching_forms(paragraphs)):
+    for paragraph, form in zip(paragraphs, matching_forms(paragraphs, visible=True)):
         if not form:
             continue
         if form in seen or any(_similar_enough(form, other) for other in kept_forms):

@@ -43,7 +43,7 @@ _ARABIC_FOLD = str.maketrans({
     **{chr(0x06F0 + d): str(d) for d in range(10)},  # Extended (Persian) digits
 })
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
-_NON_WORD_KEEP_LINES = re.compile(r"[^\w\n]+", re.UNICODE)
+_PUNCTUATION_KEEP_LINES = re.compile(r"[^\w\n ]+", re.UNICODE)
 
 
 def _char_class(codepoints) -> str:
@@ -68,18 +68,22 @@ _FOLDS["_"] = " "
 _FOLD = re.compile(_char_class(ord(ch) for ch in _FOLDS))
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", _INVISIBLE_RE.sub("", text).casefold())
+def _fold(text: str, visible: bool = False) -> str:
+    """Case, accents, diacritics and letter forms folded; ``visible`` when invisibles are already gone."""
+    decomposed = unicodedata.normalize("NFKD", (text if visible else _INVISIBLE_RE.sub("", text)).casefold())
     return _FOLD.sub(lambda m: _FOLDS[m.group()], _MARKS.sub("", decomposed))
 
 
-def matching_forms(paragraphs: list[str]) -> list[str]:
+def matching_forms(paragraphs: list[str], visible: bool = False) -> list[str]:
     """``[matching_form(p) for p in paragraphs]`` in one pass over the joined text (a handful of
-    regex scans per item instead of four per paragraph)."""
+    regex scans per item instead of four per paragraph). ``visible``: the paragraphs went through
+    normalize_text already, so there are no invisible characters to remove."""
     if any("\n" in p for p in paragraphs):
         return [matching_form(p) for p in paragraphs]
-    joined = _NON_WORD_KEEP_LINES.sub(" ", _fold("\n".join(paragraphs)))
-    return [line.strip(" ") for line in joined.split("\n")]
+    # Punctuation runs become spaces; then split/join collapses spaces (far fewer regex matches
+    # than replacing every space between words).
+    joined = _PUNCTUATION_KEEP_LINES.sub(" ", _fold("\n".join(paragraphs), visible))
+    return [" ".join(line.split()) for line in joined.split("\n")]
 
 
 def matching_form(text: str | None) -> str:
