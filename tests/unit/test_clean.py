@@ -48,3 +48,19 @@ def test_the_body_form_from_paragraphs_equals_folding_the_body():
     text = clean_item("t", None, "<p>أجلت فرقُ الدفاع المدني «مئات» السكان.</p><p>Élections, À PARIS!</p><p>٦٠٠ x</p>",
                       "text/html")
     assert text.body_form == matching_form(text.body)
+
+
+def test_a_body_printed_twice_in_one_paragraph_is_kept_once():
+    from wirefeed.text.clean import remove_repeated_run
+
+    body = ("أجلت فرق الدفاع المدني مئات السكان من أحياء منخفضة في مدينة الساحل بعد أمطار غزيرة استمرت "
+            "يومين، وفق ما أعلنت السلطات المحلية الاثنين.")
+    twice = body + " " + body.replace("الاثنين", "يوم الاثنين")  # a small change at the seam's far end
+    assert remove_repeated_run(twice) == body
+    english = "Rail workers began a two-day strike on Thursday over pay and working conditions across the country."
+    assert remove_repeated_run(english + " " + english) == english
+    # A phrase that merely recurs is not a repeated body.
+    recurring = ("The minister said the plan would cut costs. The minister said the plan would cut costs for "
+                 "families, but critics said it would hurt rural areas and small towns most of all.")
+    assert remove_repeated_run(recurring) == recurring
+    assert remove_repeated_run(english) == english

@@ -101,6 +101,8 @@ def trailing_credit(text: str) -> tuple[str, int] | None:
     # Most bracketed endings are not credits ("(2-1)", "(photo)"): a dictionary lookup of the
     # bracket's words rules them out before the regex runs.
     inner = tail[max(tail.rfind("("), tail.rfind("[")) + 1:-1]
+    if not any(ch.isalpha() for ch in inner) or len(inner) > 40:  # "(2-1)", a bracketed sentence
+        return None
     if matching_form(inner).replace(" ", "") not in _ALIAS_FORMS_UNSPACED:
         return None
     offset = max(0, len(text) - _CREDIT_TAIL)

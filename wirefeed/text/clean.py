@@ -1,6 +1,7 @@
 """The clean stage as pure functions: raw markup in, paragraphs an analyst can read out."""
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -49,6 +50,30 @@ def _similar_enough(a: str, b: str) -> bool:
     return len(short) >= 0.85 * len(long_) and short in long_
 
 
+_MIN_REPEAT_WORDS = 8
+
+
+def remove_repeated_run(paragraph: str) -> str:
+    """A paragraph that is its own text twice (a publishing fault without paragraph breaks, maybe
+    with words changed at the seams): the first copy only. Cheap for ordinary paragraphs: only
+    when the paragraph's first words come back later is the rest compared, word by word."""
+    if len(paragraph) < 80:  # too short to hold two copies of anything worth a paragraph
+        return paragraph
+    words = paragraph.split(maxsplit=4)
+    if len(words) < 5:
+        return paragraph
+    head = " ".join(words[:4])
+    position = paragraph.find(head, len(head))
+    while position != -1:
+        first, second = paragraph[:position].rstrip(), paragraph[position:]
+        a, b = [w.casefold() for w in first.split()], [w.casefold() for w in second.split()]
+        if len(a) >= _MIN_REPEAT_WORDS and abs(len(a) - len(b)) <= max(2, len(a) // 10):
+            if difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.9:
+                return first
+        position = paragraph.find(head, position + 1)
+    return paragraph
+
+
 def remove_repeated_paragraphs(paragraphs: list[str]) -> tuple[list[str], list[str], list[str]]:
     """Keep the first occurrence of each paragraph; a later one equal to, or a near-copy of, a kept one
     goes. Comparison is on the matching form, so diacritics, case and punctuation do not hide a repeat.
@@ -83,7 +108,7 @@ def clean_item(title: str | None, summary: str | None, body: str | None, content
     removed, paragraphs = [], []
     for paragraph in attributed.paragraphs:
         (removed if is_boilerplate(paragraph) else paragraphs).append(paragraph)
-    paragraphs, repeated, forms = remove_repeated_paragraphs(paragraphs)
+    paragraphs, repeated, forms = remove_repeated_paragraphs([remove_repeated_run(p) for p in paragraphs])
     clean_summary_parts = attribute(summary_paragraphs, prefixes).paragraphs
     clean_summary = " ".join(clean_summary_parts) if clean_summary_parts else (paragraphs[0] if paragraphs else "")
     if len(clean_summary) > SUMMARY_CHARS:
