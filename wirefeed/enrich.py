@@ -15,6 +15,7 @@ from wirefeed.stories import new_story_id
 from wirefeed.text.attribution import agency_for, attribute
 from wirefeed.text.clean import clean_item, content_hash
 from wirefeed.text.normalize import matching_form
+from wirefeed.topics import provider_topics, taxonomy_labels
 from wirefeed.topics import tag_topics as classify_topics
 from wirefeed.validation import DOCUMENT_SCHEMA, RAW_SCHEMA, SchemaError, validate
 
@@ -98,8 +99,7 @@ def clean(raw: dict) -> dict:
         "fetched_at": fetched,
         "wire_agency": wire_agency,
         "dateline": dateline,
-        "topics": [{"code": s["code"], "label": s.get("name") or s["code"], "score": 1.0, "origin": "provider"}
-                   for s in _unique_subjects(raw.get("subjects", []))],
+        "topics": provider_topics(raw.get("subjects", []), raw.get("language") or source.get("language") or "en"),
         # A document is its own story until FoldStories finds the copies it belongs with.
         "story_id": new_story_id(raw["id"]),
         "duplicate_of": None,
@@ -132,13 +132,9 @@ def match_text(title: str, body: str, body_form: str | None = None) -> str:
                                       else matching_form(body)) if part)
 
 
-def _unique_subjects(subjects: list[dict]) -> list[dict]:
-    seen, unique = set(), []
-    for subject in subjects:
-        if subject["code"] not in seen:
-            seen.add(subject["code"])
-            unique.append(subject)
-    return unique
+def _label(topic: dict, language: str) -> str:
+    labels = taxonomy_labels().get(topic["code"])
+    return labels[language if language in ("ar", "en", "fr") else "en"] if labels else topic["label"]
 
 
 def is_withdrawn(doc: dict) -> bool:
@@ -154,8 +150,9 @@ def tag_language(doc: dict) -> dict:
 
 
 def tag_topics(doc: dict) -> dict:
-    """Provider codes first, verbatim; then the model's topics that the provider did not give."""
-    topics = list(doc["topics"])
+    """Provider codes first (mapped onto Media Topics, verbatim codes kept); then the model's topics
+    that the provider did not give. Provider labels follow the detected language."""
+    topics = [{**t, "label": _label(t, doc["language"])} if t["origin"] == "provider" else t for t in doc["topics"]]
     given = {t["code"] for t in topics}
     topics += [t for t in classify_topics(doc["title"], doc["body"], doc["language"]) if t["code"] not in given]
     return {**doc, "topics": topics}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -97,6 +98,48 @@ class LexiconModel:
             tagged.append({"code": topic, "label": self.labels[topic][label_language],
                            "score": round(score, 4), "origin": "model"})
         return tagged
+
+
+_SUBJECT_CODE = re.compile(r"(?:^|[/:])(\d{8})$")
+_MEDIA_TOPIC = re.compile(r"(?:medtop:|mediatopic[:/])(\d{8})$", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def taxonomy_labels() -> dict[str, dict[str, str]]:
+    return {t["code"]: t["labels"] for t in schema("media-topics.v1.json")["topics"]}
+
+
+def media_topic_for(provider_code: str) -> str | None:
+    """The Media Topic a provider's code stands for: a medtop qcode or URI as it is; an IPTC subject
+    code (8 digits, bare or as subj:/URI) by its top level, which both vocabularies number 01-17 alike.
+    None for a code of another scheme."""
+    code = provider_code.strip()
+    medtop = _MEDIA_TOPIC.search(code)
+    if medtop:
+        return f"medtop:{medtop.group(1)}"
+    subject = _SUBJECT_CODE.search(code)
+    if subject and "mediatopic" not in code.lower():
+        top = f"medtop:{subject.group(1)[:2]}000000"
+        return top if top in taxonomy_labels() else None
+    return None
+
+
+def provider_topics(subjects: list[dict], language: str) -> list[dict]:
+    """The provider's subject codes as topics with origin "provider", mapped onto Media Topics where
+    they can be (one entry per Media Topic), every verbatim code kept in provider_codes."""
+    label_language = language if language in ("ar", "en", "fr") else "en"
+    by_code: dict[str, dict] = {}
+    for subject in subjects:
+        verbatim = subject["code"]
+        code = media_topic_for(verbatim) or verbatim
+        if code in by_code:
+            if verbatim not in by_code[code]["provider_codes"]:
+                by_code[code]["provider_codes"].append(verbatim)
+            continue
+        labels = taxonomy_labels().get(code)
+        label = labels[label_language] if labels else (subject.get("name") or verbatim)
+        by_code[code] = {"code": code, "label": label, "score": 1.0, "origin": "provider", "provider_codes": [verbatim]}
+    return list(by_code.values())
 
 
 @functools.lru_cache(maxsize=1)

@@ -19,7 +19,8 @@ def test_agency_items_are_indexed_and_a_later_kill_removes_one(job):
     by_guid_title = {d["title"]: d for d in docs.values()}
     afp = by_guid_title["Sweden court accepts receivership for Saab carmaker"]
     assert (afp["wire_agency"], afp["urgency"], afp["revision"], afp["provider"]) == ("AFP", 4, "1", "AFP")
-    assert {"04011002", "04000000"} <= {t["code"] for t in afp["topics"] if t["origin"] == "provider"}
+    [economy] = [t for t in afp["topics"] if t["origin"] == "provider"]
+    assert economy["code"] == "medtop:04000000" and {"04011002", "04000000"} <= set(economy["provider_codes"])
     english = by_guid_title["Floods force hundreds from homes"]
     assert english["embargo_until"] == "2026-11-03T05:00:00Z"
 

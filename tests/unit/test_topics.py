@@ -41,3 +41,19 @@ def test_every_taxonomy_topic_has_a_lexicon_in_arabic_english_and_french():
     for language in ("ar", "en", "fr"):
         covered = {stem.topic for stems in model.words[language].values() for stem in stems}
         assert covered == taxonomy, (language, taxonomy - covered)
+
+
+def test_provider_codes_map_onto_media_topics_and_are_kept_verbatim():
+    from wirefeed.topics import media_topic_for, provider_topics
+
+    assert media_topic_for("04011002") == "medtop:04000000"  # IPTC subject code: by its top level
+    assert media_topic_for("subj:15054000") == "medtop:15000000"
+    assert media_topic_for("http://cv.iptc.org/newscodes/subjectcode/11000000") == "medtop:11000000"
+    assert media_topic_for("medtop:20000763") == "medtop:20000763"  # a Media Topic stays itself
+    assert media_topic_for("http://cv.iptc.org/newscodes/mediatopic/16000000") == "medtop:16000000"
+    assert media_topic_for("99000000") is None and media_topic_for("ap-category:s") is None
+    topics = provider_topics([{"code": "15054000", "name": "football"}, {"code": "15000000"},
+                              {"code": "ap-category:s", "name": "Sports"}], "ar")
+    assert [(t["code"], t["label"], t["provider_codes"]) for t in topics] == [
+        ("medtop:15000000", "رياضة", ["15054000", "15000000"]), ("ap-category:s", "Sports", ["ap-category:s"])]
+    assert {t["origin"] for t in topics} == {"provider"}

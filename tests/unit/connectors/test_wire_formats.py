@@ -29,7 +29,10 @@ def test_afp_newsml_12():
     doc = enrich(item)
     assert (doc["wire_agency"], doc["dateline"]) == ("AFP", "STOCKHOLM, Aug 29, 2014")
     assert doc["body"].endswith("electric cars.")  # the desk signature "hh/ph/ts/hd" is gone
-    assert {"04011002", "04000000"} <= {t["code"] for t in doc["topics"] if t["origin"] == "provider"}
+    [economy] = [t for t in doc["topics"] if t["origin"] == "provider"]  # three subject codes, one Media Topic
+    assert economy["code"] == "medtop:04000000" and economy["label"] == "economy, business and finance"
+    assert economy["provider_codes"][:3] == ["04011002", "04016007", "04000000"]  # verbatim, as AFP sent them
+    assert economy["provider_codes"] == list(dict.fromkeys(s["code"] for s in item["subjects"]))
 
 
 def test_newsml_g2_news_item_with_embargo():
