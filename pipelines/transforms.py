@@ -129,9 +129,8 @@ class EnrichItems(beam.PTransform):
 
 # Source boilerplate -------------------------------------------------------------------------------
 
-class StripSourceBoilerplate(beam.DoFn):
-    """For one source: learn the prefix and lines on most of its recent items (this run's and those
-    remembered in Elasticsearch), strip them, remember this run's item edges."""
+class ElasticsearchDoFn(beam.DoFn):
+    """A step that talks to Elasticsearch: one client per worker, closed when the worker ends."""
 
     def __init__(self, es: ElasticsearchConfig):
         self.es = es
@@ -141,6 +140,15 @@ class StripSourceBoilerplate(beam.DoFn):
         from wirefeed.es_io import make_client
 
         self.client = make_client(self.es)
+
+    def teardown(self):
+        if self.client is not None:
+            self.client.close()
+
+
+class StripSourceBoilerplate(ElasticsearchDoFn):
+    """For one source: learn the prefix and lines on most of its recent items (this run's and those
+    remembered in Elasticsearch), strip them, remember this run's item edges."""
 
     def process(self, keyed):
         from wirefeed.es_io import load_source_edges, save_source_edges
@@ -159,10 +167,6 @@ class StripSourceBoilerplate(beam.DoFn):
             yield replace(item, doc=doc)
         if current:
             save_source_edges(self.client, self.es.index, feed_url, [e.to_json() for e in samples[:RECENT]])
-
-    def teardown(self):
-        if self.client is not None:
-            self.client.close()
 
 
 class StripLearnedBoilerplate(beam.PTransform):
@@ -183,21 +187,12 @@ def _latest(items):
     return max(items, key=lambda item: enrich.version_order(item.doc, item.offset), default=None)
 
 
-class AssignStories(beam.DoFn):
+class AssignStories(ElasticsearchDoFn):
     """Places each document in its story, batch by batch: copies found among this job's documents
     and, through their LSH band keys, among those Elasticsearch holds in the window. All documents
     come here under one key, so two copies read by different workers still meet; fingerprints are
     cheap next to enrichment, so this one step does not hold the job back. Canonical documents
     indexed earlier whose outlets grew come out too, to be written again."""
-
-    def __init__(self, es: ElasticsearchConfig):
-        self.es = es
-        self.client = None
-
-    def setup(self):
-        from wirefeed.es_io import make_client
-
-        self.client = make_client(self.es)
 
     def process(self, keyed):
         from wirefeed.es_io import story_candidates
@@ -229,10 +224,6 @@ class AssignStories(beam.DoFn):
                 counter("story_copies").inc()
             yield replace(item, index=located.get(item.doc["id"]))
 
-    def teardown(self):
-        if self.client is not None:
-            self.client.close()
-
 
 class FoldStories(beam.PTransform):
     """The latest version of each item id, then every document placed in its story."""
@@ -253,19 +244,13 @@ class FoldStories(beam.PTransform):
 
 # Writing -------------------------------------------------------------------------------------------
 
-class BulkIndex(beam.DoFn):
+class BulkIndex(ElasticsearchDoFn):
     """One bulk request per batch; documents Elasticsearch rejects leave as dead letters."""
 
     def __init__(self, es: ElasticsearchConfig):
-        self.es = es
-        self.client = None
+        super().__init__(es)
         self.indexed = counter("indexed")
         self.stale = counter("stale_versions")
-
-    def setup(self):
-        from wirefeed.es_io import make_client
-
-        self.client = make_client(self.es)
 
     def process(self, batch: list[Item]):
         from wirefeed.es_io import bulk_index
@@ -281,10 +266,6 @@ class BulkIndex(beam.DoFn):
             item = by_id[doc["id"]]
             yield beam.pvalue.TaggedOutput(DEAD, deadletter.dead_letter(
                 "index", reason, item.raw, error_type="ElasticsearchRejected", item_id=doc["id"], source=item.origin))
-
-    def teardown(self):
-        if self.client is not None:
-            self.client.close()
 
 
 class IndexDocuments(beam.PTransform):

@@ -374,13 +374,9 @@ def elasticsearch_root(settings: Settings, user: str | None) -> Path:
     return outside
 
 
-def elasticsearch_up(settings: Settings, java: Path) -> str:
-    pid_file = settings.run / "elasticsearch.pid"
-    pid = read_pid(pid_file)
-    if pid and port_open(settings.es_port):
-        return f"elasticsearch already running (pid {pid}) on {settings.es_url}"
-    check_port_free(settings.es_port, "Elasticsearch", "WIREFEED_ES_PORT")
-    check_port_free(settings.es_transport_port, "Elasticsearch transport", "WIREFEED_ES_TRANSPORT_PORT")
+def elasticsearch_dist(settings: Settings) -> tuple[str | None, Path, Path]:
+    """(the user Elasticsearch runs as, the root of its files, the unpacked distribution), unpacking
+    the cached zip on first use. Both local nodes share the distribution."""
     archive = elasticsearch_zip(settings)
     user = service_user()
     root = elasticsearch_root(settings, user)
@@ -391,6 +387,17 @@ def elasticsearch_up(settings: Settings, java: Path) -> str:
             zf.extractall(root)
         for script in (dist / "bin").iterdir():
             script.chmod(0o755)
+    return user, root, dist
+
+
+def elasticsearch_up(settings: Settings, java: Path) -> str:
+    pid_file = settings.run / "elasticsearch.pid"
+    pid = read_pid(pid_file)
+    if pid and port_open(settings.es_port):
+        return f"elasticsearch already running (pid {pid}) on {settings.es_url}"
+    check_port_free(settings.es_port, "Elasticsearch", "WIREFEED_ES_PORT")
+    check_port_free(settings.es_transport_port, "Elasticsearch transport", "WIREFEED_ES_TRANSPORT_PORT")
+    user, root, dist = elasticsearch_dist(settings)
     config = root / "config"
     if not config.exists():
         shutil.copytree(dist / "config", config)
@@ -490,16 +497,7 @@ def elasticsearch_secure_up(settings: Settings, java: Path) -> str:
     check_port_free(settings.es_secure_port, "the secured Elasticsearch", "WIREFEED_ES_SECURE_PORT")
     check_port_free(settings.es_secure_transport_port, "the secured Elasticsearch transport",
                     "WIREFEED_ES_SECURE_TRANSPORT_PORT")
-    archive = elasticsearch_zip(settings)
-    user = service_user()
-    root = elasticsearch_root(settings, user)
-    dist = root / f"elasticsearch-{ELASTICSEARCH_VERSION}"
-    if not (dist / "bin" / "elasticsearch").exists():
-        root.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(archive) as zf:
-            zf.extractall(root)
-        for script in (dist / "bin").iterdir():
-            script.chmod(0o755)
+    user, root, dist = elasticsearch_dist(settings)
     node = root / "secure"
     config = node / "config"
     credentials = secure_credentials(settings)
