@@ -93,6 +93,11 @@ class Job:
         hits = client.search(index=self.index, size=1000, query={"match_all": {}})["hits"]["hits"]
         return {hit["_id"]: hit["_source"] for hit in hits}
 
+    def documents_count(self) -> int:
+        client = self.es()
+        client.indices.refresh(index=self.index)
+        return client.count(index=self.index)["count"]
+
     def read_topic(self, topic) -> list:
         from kafka import KafkaConsumer, TopicPartition
 
