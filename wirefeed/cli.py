@@ -196,6 +196,15 @@ def cmd_run(args) -> int:
     return _with_config(args, _ingest, _process)
 
 
+def _elasticsearch_failed(what: str, exc: Exception, config) -> int:
+    """Log what went wrong in an operator's words; a refused request (4xx: bad credentials, a bad
+    query) is a configuration or usage error, anything else a failure worth retrying."""
+    from wirefeed.es_io import explain
+
+    log.error("%s failed: %s", what, explain(exc, config.elasticsearch))
+    return EXIT_CONFIG if 400 <= (getattr(exc, "status_code", None) or 500) < 500 else EXIT_FAILED
+
+
 def cmd_search(args) -> int:
     from elastic_transport import TransportError
     from elasticsearch import ApiError
@@ -214,10 +223,7 @@ def cmd_search(args) -> int:
         log.error("bad configuration: %s", exc)
         return EXIT_CONFIG
     except (ApiError, ElasticsearchUnavailable, TransportError) as exc:
-        from wirefeed.es_io import explain
-
-        log.error("search failed: %s", explain(exc, config.elasticsearch))
-        return EXIT_CONFIG if 400 <= (getattr(exc, "status_code", None) or 500) < 500 else EXIT_FAILED
+        return _elasticsearch_failed("search", exc, config)
     if args.json:
         for hit in hits:
             _print_jsonl(hit)
@@ -271,10 +277,7 @@ def cmd_index(args) -> int:
         log.error("bad configuration: %s", exc)
         return EXIT_CONFIG
     except (ElasticsearchUnavailable, ApiError, TransportError) as exc:
-        from wirefeed.es_io import explain
-
-        log.error("index %s failed: %s", args.action, explain(exc, config.elasticsearch))
-        return EXIT_CONFIG if getattr(exc, "status_code", None) in (401, 403) else EXIT_FAILED
+        return _elasticsearch_failed(f"index {args.action}", exc, config)
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return EXIT_OK
 

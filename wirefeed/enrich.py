@@ -15,7 +15,7 @@ from wirefeed.stories import new_story_id
 from wirefeed.text.attribution import agency_for, attribute
 from wirefeed.text.clean import clean_item, content_hash
 from wirefeed.text.normalize import matching_form
-from wirefeed.topics import provider_topics, taxonomy_labels
+from wirefeed.topics import label_for, provider_topics
 from wirefeed.topics import tag_topics as classify_topics
 from wirefeed.validation import DOCUMENT_SCHEMA, RAW_SCHEMA, SchemaError, validate
 
@@ -82,7 +82,7 @@ def clean(raw: dict) -> dict:
     # Fingerprinted here, where workers run in parallel; FoldStories only looks the bands up.
     bands = [] if withdrawn else list(story_fingerprint(
         {"title": text.title, "summary": text.summary, "body": body}, text.body_form).bands)
-    fingerprint = content_hash(text.title, text.body, text.body_form)
+    fingerprint = content_hash(text.title, body, text.body_form)
     return {
         "schema": DOCUMENT_SCHEMA_ID,
         "id": raw["id"],
@@ -132,11 +132,6 @@ def match_text(title: str, body: str, body_form: str | None = None) -> str:
                                       else matching_form(body)) if part)
 
 
-def _label(topic: dict, language: str) -> str:
-    labels = taxonomy_labels().get(topic["code"])
-    return labels[language if language in ("ar", "en", "fr") else "en"] if labels else topic["label"]
-
-
 def is_withdrawn(doc: dict) -> bool:
     return doc.get("pub_status") in WITHDRAWN
 
@@ -152,7 +147,8 @@ def tag_language(doc: dict) -> dict:
 def tag_topics(doc: dict) -> dict:
     """Provider codes first (mapped onto Media Topics, verbatim codes kept); then the model's topics
     that the provider did not give. Provider labels follow the detected language."""
-    topics = [{**t, "label": _label(t, doc["language"])} if t["origin"] == "provider" else t for t in doc["topics"]]
+    topics = [{**t, "label": label_for(t["code"], doc["language"], t["label"])} if t["origin"] == "provider" else t
+              for t in doc["topics"]]
     given = {t["code"] for t in topics}
     topics += [t for t in classify_topics(doc["title"], doc["body"], doc["language"]) if t["code"] not in given]
     return {**doc, "topics": topics}

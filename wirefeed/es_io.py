@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import logging
 import os
 from dataclasses import dataclass, field
@@ -157,27 +158,25 @@ def boilerplate_index(index: str) -> str:
     return f"boilerplate-{index}"
 
 
-def load_source_edges(client: Elasticsearch, index: str, feed_url: str) -> list[dict]:
-    import hashlib
+def _source_key(feed_url: str) -> str:
+    return hashlib.sha1(feed_url.encode("utf-8")).hexdigest()
 
+
+def load_source_edges(client: Elasticsearch, index: str, feed_url: str) -> list[dict]:
     try:
-        found = client.options(ignore_status=404).get(index=boilerplate_index(index),
-                                                      id=hashlib.sha1(feed_url.encode()).hexdigest())
+        found = client.options(ignore_status=404).get(index=boilerplate_index(index), id=_source_key(feed_url))
     except TransportError as exc:
         raise ElasticsearchUnavailable(f"cannot reach Elasticsearch: {exc}") from None
     return (found.get("_source") or {}).get("samples", []) if found.get("found") else []
 
 
 def save_source_edges(client: Elasticsearch, index: str, feed_url: str, samples: list[dict]) -> None:
-    import hashlib
-
     name = boilerplate_index(index)
     try:
         if not client.indices.exists(index=name):
             client.options(ignore_status=400).indices.create(
                 index=name, mappings={"dynamic": False, "properties": {"feed_url": {"type": "keyword"}}})
-        client.index(index=name, id=hashlib.sha1(feed_url.encode()).hexdigest(),
-                     document={"feed_url": feed_url, "samples": samples})
+        client.index(index=name, id=_source_key(feed_url), document={"feed_url": feed_url, "samples": samples})
     except TransportError as exc:
         raise ElasticsearchUnavailable(f"cannot reach Elasticsearch: {exc}") from None
 
@@ -188,11 +187,10 @@ def bulk_index(client: Elasticsearch, index: str, docs: list[dict], max_retries:
     adds nothing and an older version never overwrites a newer one. Rejected documents come back
     with Elasticsearch's reason; 429s are retried with backoff and raise if they persist."""
     outcome = BulkOutcome()
-    fresh = docs
     try:
-        by_id = {d["id"]: d for d in fresh}
-        actions = (_action(index, d, located) for d in fresh)
-        for ok, item in helpers.streaming_bulk(client, actions, chunk_size=len(fresh) or 1, raise_on_error=False,
+        by_id = {d["id"]: d for d in docs}
+        actions = (_action(index, d, located) for d in docs)
+        for ok, item in helpers.streaming_bulk(client, actions, chunk_size=len(docs) or 1, raise_on_error=False,
                                                raise_on_exception=True, max_retries=max_retries,
                                                initial_backoff=1, max_backoff=30):
             result = item.get("index", {})

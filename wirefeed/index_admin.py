@@ -57,8 +57,9 @@ class InstallReport:
     warnings: list[str]
 
 
-def install(client: Elasticsearch, alias: str) -> InstallReport:
-    """Template, ILM policy where the cluster has ILM, and the first index behind the alias. Idempotent."""
+def put_template(client: Elasticsearch, alias: str) -> tuple[bool, list[str]]:
+    """The alias's template for this cluster: with the ILM policy where it has ILM, with language
+    sub-fields for the analyzers it has. Returns (has ILM, warnings)."""
     warnings = []
     template = index_template(alias)
     template["index_patterns"] = [f"{alias}-v*"]
@@ -74,6 +75,12 @@ def install(client: Elasticsearch, alias: str) -> InstallReport:
     analyzers = available_analyzers(client)
     warnings += missing_analyzers(client, analyzers)
     client.indices.put_index_template(name=f"{alias}-template", **with_language_fields(template, analyzers))
+    return ilm, warnings
+
+
+def install(client: Elasticsearch, alias: str) -> InstallReport:
+    """Template, ILM policy where the cluster has ILM, and the first index behind the alias. Idempotent."""
+    ilm, warnings = put_template(client, alias)
     current = alias_indices(client, alias)
     if current:
         write = next((i for i, w in current.items() if w), sorted(current)[-1])
@@ -157,9 +164,7 @@ def migrate(client: Elasticsearch, alias: str, delete_old: bool = False, chunk: 
     target = f"{alias}-v{mapping_version()}-migrated-000001"
     if target in sources:
         raise ElasticsearchUnavailable(f"{alias} already points at {target}: nothing to migrate")
-    template = with_language_fields(index_template(alias), available_analyzers(client))
-    template["index_patterns"] = [f"{alias}-v*"]
-    client.indices.put_index_template(name=f"{alias}-template", **template)
+    put_template(client, alias)
     client.indices.create(index=target)
     client.indices.refresh(index=",".join(sources))
     expected = client.count(index=",".join(sources))["count"]

@@ -109,6 +109,12 @@ def taxonomy_labels() -> dict[str, dict[str, str]]:
     return {t["code"]: t["labels"] for t in schema("media-topics.v1.json")["topics"]}
 
 
+def label_for(code: str, language: str, default: str | None = None) -> str | None:
+    """A Media Topic's label in the language (ar, en, fr; English otherwise), or ``default``."""
+    labels = taxonomy_labels().get(code)
+    return labels[language if language in labels else "en"] if labels else default
+
+
 def media_topic_for(provider_code: str) -> str | None:
     """The Media Topic a provider's code stands for: a medtop qcode or URI as it is; an IPTC subject
     code (8 digits, bare or as subj:/URI) by its top level, which both vocabularies number 01-17 alike.
@@ -127,7 +133,6 @@ def media_topic_for(provider_code: str) -> str | None:
 def provider_topics(subjects: list[dict], language: str) -> list[dict]:
     """The provider's subject codes as topics with origin "provider", mapped onto Media Topics where
     they can be (one entry per Media Topic), every verbatim code kept in provider_codes."""
-    label_language = language if language in ("ar", "en", "fr") else "en"
     by_code: dict[str, dict] = {}
     for subject in subjects:
         verbatim = subject["code"]
@@ -136,8 +141,7 @@ def provider_topics(subjects: list[dict], language: str) -> list[dict]:
             if verbatim not in by_code[code]["provider_codes"]:
                 by_code[code]["provider_codes"].append(verbatim)
             continue
-        labels = taxonomy_labels().get(code)
-        label = labels[label_language] if labels else (subject.get("name") or verbatim)
+        label = label_for(code, language, subject.get("name") or verbatim)
         by_code[code] = {"code": code, "label": label, "score": 1.0, "origin": "provider", "provider_codes": [verbatim]}
     return list(by_code.values())
 

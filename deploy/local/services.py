@@ -390,6 +390,40 @@ def elasticsearch_dist(settings: Settings) -> tuple[str | None, Path, Path]:
     return user, root, dist
 
 
+def prepare_node(dist: Path, folder: Path, written_by: str, cluster: str, http_port: int, transport_port: int,
+                 node_settings: list[str]) -> tuple[Path, Path]:
+    """A node's config (copied from the distribution once, elasticsearch.yml rewritten each time),
+    data, logs and tmp folders under ``folder``; returns (config, tmp)."""
+    config = folder / "config"
+    if not config.exists():
+        shutil.copytree(dist / "config", config)
+    data, logs, tmp = folder / "data", folder / "logs", folder / "tmp"
+    for path in (data, logs, tmp):
+        path.mkdir(parents=True, exist_ok=True)
+    (config / "elasticsearch.yml").write_text("\n".join([
+        f"# written by {written_by}; edit deploy/local/services.py instead",
+        f"cluster.name: {cluster}",
+        f"node.name: {cluster}-1",
+        "network.host: 127.0.0.1",
+        f"http.port: {http_port}",
+        f"transport.port: {transport_port}",
+        "discovery.type: single-node",
+        f"path.data: {data}",
+        f"path.logs: {logs}",
+        *node_settings,
+        "cluster.routing.allocation.disk.threshold_enabled: false",
+        "",
+    ]))
+    return config, tmp
+
+
+def node_env(java: Path, config: Path, tmp: Path, heap: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ES_")}
+    env.update({"ES_JAVA_HOME": str(java.parent.parent), "ES_PATH_CONF": str(config), "ES_TMPDIR": str(tmp),
+                "ES_JAVA_OPTS": f"-Xms{heap} -Xmx{heap}"})
+    return env
+
+
 def elasticsearch_up(settings: Settings, java: Path) -> str:
     pid_file = settings.run / "elasticsearch.pid"
     pid = read_pid(pid_file)
@@ -398,36 +432,12 @@ def elasticsearch_up(settings: Settings, java: Path) -> str:
     check_port_free(settings.es_port, "Elasticsearch", "WIREFEED_ES_PORT")
     check_port_free(settings.es_transport_port, "Elasticsearch transport", "WIREFEED_ES_TRANSPORT_PORT")
     user, root, dist = elasticsearch_dist(settings)
-    config = root / "config"
-    if not config.exists():
-        shutil.copytree(dist / "config", config)
-    data, logs, tmp = root / "data", root / "logs", root / "tmp"
-    for folder in (data, logs, tmp):
-        folder.mkdir(parents=True, exist_ok=True)
-    (config / "elasticsearch.yml").write_text("\n".join([
-        "# written by wirefeed services up; edit deploy/local/services.py instead",
-        "cluster.name: wirefeed-local",
-        "node.name: wirefeed-local-1",
-        "network.host: 127.0.0.1",
-        f"http.port: {settings.es_port}",
-        f"transport.port: {settings.es_transport_port}",
-        "discovery.type: single-node",
-        f"path.data: {data}",
-        f"path.logs: {logs}",
-        "xpack.security.enabled: false",
-        "action.destructive_requires_name: false",
-        "cluster.routing.allocation.disk.threshold_enabled: false",
-        "",
-    ]))
+    config, tmp = prepare_node(dist, root, "wirefeed services up", "wirefeed-local", settings.es_port,
+                               settings.es_transport_port, ["xpack.security.enabled: false",
+                                                            "action.destructive_requires_name: false"])
     if user:
         run_checked(["chown", "-R", f"{user}:{user}", str(root)], "handing the Elasticsearch folder to its user")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ES_")}
-    env.update({
-        "ES_JAVA_HOME": str(java.parent.parent),
-        "ES_PATH_CONF": str(config),
-        "ES_TMPDIR": str(tmp),
-        "ES_JAVA_OPTS": f"-Xms{settings.es_heap} -Xmx{settings.es_heap}",
-    })
+    env = node_env(java, config, tmp, settings.es_heap)
     pid = start_process([str(dist / "bin" / "elasticsearch")], "elasticsearch", settings, env, root, user=user)
     took = wait_until(lambda: elasticsearch_healthy(settings), settings.timeout, "Elasticsearch",
                       settings.logs / "elasticsearch.log", pid)
@@ -499,39 +509,20 @@ def elasticsearch_secure_up(settings: Settings, java: Path) -> str:
                     "WIREFEED_ES_SECURE_TRANSPORT_PORT")
     user, root, dist = elasticsearch_dist(settings)
     node = root / "secure"
-    config = node / "config"
     credentials = secure_credentials(settings)
     if not (settings.es_secure_dir / "ca.crt").exists():
         _write_certificates(settings.es_secure_dir)
-    if not config.exists():
-        shutil.copytree(dist / "config", config)
+    config, tmp = prepare_node(dist, node, "wirefeed services up elasticsearch-secure", "wirefeed-local-secure",
+                               settings.es_secure_port, settings.es_secure_transport_port, [
+                                   "xpack.security.enabled: true",
+                                   "xpack.security.http.ssl.enabled: true",
+                                   "xpack.security.http.ssl.key: node.key",
+                                   "xpack.security.http.ssl.certificate: node.crt",
+                                   "xpack.security.http.ssl.certificate_authorities: [ca.crt]",
+                                   "xpack.security.authc.api_key.enabled: true"])
     for name in ("ca.crt", "node.crt", "node.key"):
         shutil.copy(settings.es_secure_dir / name, config / name)
-    data, logs, tmp = node / "data", node / "logs", node / "tmp"
-    for folder in (data, logs, tmp):
-        folder.mkdir(parents=True, exist_ok=True)
-    (config / "elasticsearch.yml").write_text("\n".join([
-        "# written by wirefeed services up elasticsearch-secure; edit deploy/local/services.py instead",
-        "cluster.name: wirefeed-local-secure",
-        "node.name: wirefeed-local-secure-1",
-        "network.host: 127.0.0.1",
-        f"http.port: {settings.es_secure_port}",
-        f"transport.port: {settings.es_secure_transport_port}",
-        "discovery.type: single-node",
-        f"path.data: {data}",
-        f"path.logs: {logs}",
-        "xpack.security.enabled: true",
-        "xpack.security.http.ssl.enabled: true",
-        "xpack.security.http.ssl.key: node.key",
-        "xpack.security.http.ssl.certificate: node.crt",
-        "xpack.security.http.ssl.certificate_authorities: [ca.crt]",
-        "xpack.security.authc.api_key.enabled: true",
-        "cluster.routing.allocation.disk.threshold_enabled: false",
-        "",
-    ]))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ES_")}
-    env.update({"ES_JAVA_HOME": str(java.parent.parent), "ES_PATH_CONF": str(config), "ES_TMPDIR": str(tmp),
-                "ES_JAVA_OPTS": "-Xms512m -Xmx512m"})
+    env = node_env(java, config, tmp, "512m")
     if user:
         run_checked(["chown", "-R", f"{user}:{user}", str(node)], "handing the secured node's folder to its user")
     # The keystore belongs to the node's user: the tool refuses a keystore someone else owns.
