@@ -33,7 +33,14 @@ def sniff(data: bytes) -> str:
 class WireConnector(Connector):
     name = "wire"
 
+    def __init__(self, http=None):
+        super().__init__(http)
+        self._parsers: dict[str, Connector] = {}  # a folder of files: look each format up once
+
     def parse(self, data: bytes, ref: FeedRef, fetched_at: datetime) -> Iterator[dict]:
         from wirefeed.connectors import get_connector
 
-        return get_connector(sniff(data), http=self.http).parse(data, ref, fetched_at)
+        name = sniff(data)
+        if name not in self._parsers:
+            self._parsers[name] = get_connector(name, http=self.http)
+        return self._parsers[name].parse(data, ref, fetched_at)

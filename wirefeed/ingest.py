@@ -86,11 +86,22 @@ def read_feed(ref: FeedRef, config: Config) -> list[dict]:
         raise FeedError("parse", f"{type(exc).__name__}: {exc}") from None
 
 
-async def _poll(ref: FeedRef, fetcher: AsyncFetcher, validators: Validators, config: Config) -> _Outcome:
-    try:
-        connector = get_connector(ref.connector, http=config.http)
-    except KeyError as exc:
-        return _Outcome(ref, error=FeedError("fetch", str(exc.args[0])))
+def _connectors(refs, config: Config) -> dict[str, object]:
+    """One connector per name for the whole pass (finding one scans the installed entry points),
+    or the FeedError saying it is not installed."""
+    found: dict[str, object] = {}
+    for ref in refs:
+        if ref.connector not in found:
+            try:
+                found[ref.connector] = get_connector(ref.connector, http=config.http)
+            except KeyError as exc:
+                found[ref.connector] = FeedError("fetch", str(exc.args[0]))
+    return found
+
+
+async def _poll(ref: FeedRef, connector, fetcher: AsyncFetcher, validators: Validators) -> _Outcome:
+    if isinstance(connector, FeedError):
+        return _Outcome(ref, error=connector)
     try:
         return _Outcome(ref, await connector.poll(ref, fetcher, validators))
     except FeedError as exc:
@@ -119,7 +130,9 @@ async def _poll_due(config: Config, state: IngestState, producer: kafka_io.JsonP
     kafka = config.kafka
     progress = Progress(len(due))
     async with AsyncFetcher(config.http) as fetcher:
-        for task in asyncio.as_completed([_poll(ref, fetcher, validators, config) for ref, validators in due]):
+        connectors = _connectors([ref for ref, _ in due], config)
+        polls = [_poll(ref, connectors[ref.connector], fetcher, validators) for ref, validators in due]
+        for task in asyncio.as_completed(polls):
             outcome = await task
             ref, key, polled = outcome.ref, feed_key(outcome.ref), outcome.polled
             report.polled += 1

@@ -43,16 +43,22 @@ _B = _rng.integers(0, 2 ** 63, PERMUTATIONS, dtype=np.uint64)
 
 class Fingerprint:
     """A document's text as shingles (for verifying a pair) and LSH band keys (for finding candidates).
-    Shingles and figures are computed only when a pair is verified: most documents share no band
-    with anything and never need them."""
+    When the band keys are known (computed at cleaning), the matching form, shingles and figures are
+    computed only when a pair is verified: most documents share no band with anything."""
 
-    __slots__ = ("form", "bands", "_shingles", "_numbers")
+    __slots__ = ("_text", "_form", "bands", "_shingles", "_numbers")
 
-    def __init__(self, form: str, bands: tuple[int, ...] | None = None):
-        self.form = form
+    def __init__(self, form: str | None = None, bands: tuple[int, ...] | None = None, text: str | None = None):
+        self._text, self._form = text, form
         self._shingles: frozenset[int] | None = None
         self._numbers: frozenset[str] | None = None
         self.bands = bands if bands is not None else band_keys(minhash(self.shingles))
+
+    @property
+    def form(self) -> str:
+        if self._form is None:
+            self._form = matching_form(self._text)
+        return self._form
 
     @property
     def shingles(self) -> frozenset[int]:
@@ -121,9 +127,9 @@ def fingerprint(doc: dict, body_form: str | None = None) -> Fingerprint:
     """The document's fingerprint; its band keys are reused when the document already carries them
     (computed at cleaning), and ``body_form`` saves folding the body again when cleaning has it."""
     text = story_text(doc)
-    form = body_form if body_form is not None and text is doc.get("body") else matching_form(text)
+    form = body_form if body_form is not None and text is doc.get("body") else None
     bands = doc.get("story_bands")
-    return Fingerprint(form, tuple(bands) if bands else None)
+    return Fingerprint(form, tuple(bands) if bands else None, text)
 
 
 def similarity(a: Fingerprint, b: Fingerprint) -> float:
