@@ -33,7 +33,7 @@ setup(
     package_data={
         "wirefeed.schemas": ["*.json"],
         "wirefeed.samples": ["*.xml", "*.atom"],
-        "wirefeed.models": ["*.json"],
+        "wirefeed.models": ["*.npz", "*.txt", "topic-training/*.txt"],
         "wirefeed.deploy": ["*.yaml", "kibana/*.ndjson"],
         "wirefeed.deploy.local": ["*.xml", "*.yaml"],
     },

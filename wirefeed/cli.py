@@ -333,6 +333,38 @@ def cmd_connectors(args) -> int:
     return EXIT_OK
 
 
+def cmd_topics(args) -> int:
+    from wirefeed.topics import tag_topics
+
+    if args.action == "tag":
+        if not args.title:
+            print("wirefeed topics tag: give a TITLE (and optionally a BODY)", file=sys.stderr)
+            return EXIT_CONFIG
+        for topic in tag_topics(args.title, args.body or "", args.language):
+            _print_jsonl(topic)
+        return EXIT_OK
+    from wirefeed.topic_model import provider_labelled
+    from wirefeed.topics import bundled_examples, provider_media_topics, train_model
+
+    if not args.out:
+        print("wirefeed topics train: give --out PATH for the model file", file=sys.stderr)
+        return EXIT_CONFIG
+    examples = [] if args.no_bundled else bundled_examples()
+    bundled = len(examples)
+    for path in args.items:
+        with (sys.stdin if path == "-" else open(path, encoding="utf-8")) as stream:
+            examples += provider_labelled((json.loads(line) for line in stream if line.strip()), provider_media_topics)
+    if not examples:
+        print("wirefeed topics train: no labelled items (none of the --items had provider codes that map onto "
+              "Media Topics)", file=sys.stderr)
+        return EXIT_CONFIG
+    model = train_model(examples)
+    model.save(args.out)
+    log.info("topics train: %d bundled and %d provider-coded item(s), %d features -> %s (use it with "
+             "WIREFEED_TOPIC_MODEL=%s)", bundled, len(examples) - bundled, model.meta["features"], args.out, args.out)
+    return EXIT_OK
+
+
 def cmd_samples(args) -> int:
     from wirefeed.samples.serve import serve
 
@@ -413,6 +445,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", nargs="?", help="for `new`: the connector's name, e.g. acme-wire")
     p.add_argument("--dir", default=".", help="for `new`: where to write the module, fixture and test")
     p.set_defaults(func=cmd_connectors)
+
+    p = sub.add_parser("topics", help="tag a text with Media Topics, or train a topic model on your own items")
+    p.add_argument("action", choices=["tag", "train"])
+    p.add_argument("title", nargs="?", help="for `tag`: the headline")
+    p.add_argument("body", nargs="?", help="for `tag`: the body text")
+    p.add_argument("--language", default="en", help="for `tag`: the language of the labels (ar, en, fr)")
+    p.add_argument("--items", nargs="*", default=[], metavar="FILE|-",
+                   help="for `train`: JSON Lines of raw items or documents; those with provider subject codes "
+                   "are labelled examples (e.g. from `wirefeed parse` on an agency's files)")
+    p.add_argument("--no-bundled", action="store_true", help="for `train`: leave out the bundled corpus")
+    p.add_argument("--out", help="for `train`: where to write the model (.npz)")
+    p.set_defaults(func=cmd_topics)
 
     p = sub.add_parser("samples", help="serve the bundled sample feeds over HTTP (for the local demo)")
     p.add_argument("--port", type=int, default=8765)

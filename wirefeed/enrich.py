@@ -145,12 +145,13 @@ def tag_language(doc: dict) -> dict:
 
 
 def tag_topics(doc: dict) -> dict:
-    """Provider codes first (mapped onto Media Topics, verbatim codes kept); then the model's topics
-    that the provider did not give. Provider labels follow the detected language."""
+    """Provider codes first (mapped onto Media Topics, verbatim codes kept); the model's topics only
+    for items whose provider gave no code that maps onto a Media Topic. Provider labels follow the
+    detected language."""
     topics = [{**t, "label": label_for(t["code"], doc["language"], t["label"])} if t["origin"] == "provider" else t
               for t in doc["topics"]]
-    given = {t["code"] for t in topics}
-    topics += [t for t in classify_topics(doc["title"], doc["body"], doc["language"]) if t["code"] not in given]
+    if not any(t["origin"] == "provider" and label_for(t["code"], "en") for t in topics):
+        topics += classify_topics(doc["title"], doc["body"], doc["language"])
     return {**doc, "topics": topics}
 
 

@@ -62,3 +62,15 @@ def test_raw_schema_errors_name_the_field(arabic_feed_raw_items):
 def test_item_ids_are_stable_and_distinct():
     assert item_id("rss", "http://a/feed", "g1") == item_id("rss", "http://a/feed", "g1")
     assert item_id("rss", "http://a/feed", "g1") != item_id("rss", "http://b/feed", "g1")
+
+
+def test_provider_codes_come_first_and_the_model_tags_the_rest(arabic_feed_raw_items):
+    raw = copy.deepcopy(arabic_feed_raw_items[2])  # a football item
+    model_only = enrich(raw)["topics"]
+    assert model_only[0]["code"] == "medtop:15000000" and {t["origin"] for t in model_only} == {"model"}
+    raw["subjects"] = [{"code": "15054000", "name": "soccer"}]
+    provided = enrich(raw)["topics"]
+    assert [(t["code"], t["origin"], t["label"]) for t in provided] == [("medtop:15000000", "provider", "رياضة")]
+    raw["subjects"] = [{"code": "ap-category:s", "name": "Sports"}]  # a code of no Media Topic: the model still tags
+    mixed = enrich(raw)["topics"]
+    assert mixed[0]["origin"] == "provider" and "medtop:15000000" in [t["code"] for t in mixed if t["origin"] == "model"]
