@@ -27,6 +27,17 @@ class Item:
     raw: dict
     doc: dict | None = None
     index: str | None = None  # the concrete index holding an earlier version, behind a rolled-over alias
+    position: tuple[int, int, int] | None = None  # streaming: (partition, offset, reader's position before it)
+
+
+POSITION = "_position"  # on a dead letter in the streaming job, until it is published
+
+
+def _dead(letter: dict, position) -> dict:
+    """A dead letter that, in the streaming job, remembers which Kafka record it stands for."""
+    if position is not None:
+        letter[POSITION] = list(position)
+    return letter
 
 
 def counter(name: str):
@@ -68,23 +79,24 @@ class DecodeRawItem(beam.DoFn):
 
     def process(self, record: dict):
         origin = f"{record['topic']}/{record['partition']}/{record['offset']}"
+        position = (record["partition"], record["offset"], record["after"]) if "after" in record else None
         try:
             raw = json.loads(record["value"].decode("utf-8"))
         except (UnicodeDecodeError, ValueError, AttributeError) as exc:
             counter("deadletters").inc()
-            yield beam.pvalue.TaggedOutput(DEAD, deadletter.dead_letter(
+            yield beam.pvalue.TaggedOutput(DEAD, _dead(deadletter.dead_letter(
                 "decode", f"not a JSON message: {exc}", record["value"] or b"", error_type=type(exc).__name__,
-                item_id=record.get("key"), source=origin))
+                item_id=record.get("key"), source=origin), position))
             return
         try:
             enrich.validate_raw(raw)
         except enrich.Rejected as exc:
             counter("deadletters").inc()
-            yield beam.pvalue.TaggedOutput(DEAD, deadletter.dead_letter(
-                exc.stage, exc.reason, raw, item_id=record.get("key"), source=origin))
+            yield beam.pvalue.TaggedOutput(DEAD, _dead(deadletter.dead_letter(
+                exc.stage, exc.reason, raw, item_id=record.get("key"), source=origin), position))
             return
         counter("items_in").inc()
-        yield Item(origin=origin, offset=record["offset"], raw=raw)
+        yield Item(origin=origin, offset=record["offset"], raw=raw, position=position)
 
 
 # Enriching -----------------------------------------------------------------------------------------
@@ -100,14 +112,14 @@ class ApplyStage(beam.DoFn):
             doc = self.stage(item.raw if item.doc is None else item.doc)
         except enrich.Rejected as exc:
             counter("deadletters").inc()
-            yield beam.pvalue.TaggedOutput(DEAD, deadletter.dead_letter(
-                exc.stage, exc.reason, item.raw, item_id=item.raw.get("id"), source=item.origin))
+            yield beam.pvalue.TaggedOutput(DEAD, _dead(deadletter.dead_letter(
+                exc.stage, exc.reason, item.raw, item_id=item.raw.get("id"), source=item.origin), item.position))
             return
         except Exception as exc:  # noqa: BLE001 - a bug on one item must not stop the job
             counter("deadletters").inc()
-            yield beam.pvalue.TaggedOutput(DEAD, deadletter.dead_letter(
+            yield beam.pvalue.TaggedOutput(DEAD, _dead(deadletter.dead_letter(
                 self.stage.__name__, f"unexpected error: {type(exc).__name__}: {exc}", item.raw,
-                error_type=type(exc).__name__, item_id=item.raw.get("id"), source=item.origin))
+                error_type=type(exc).__name__, item_id=item.raw.get("id"), source=item.origin), item.position))
             return
         yield replace(item, doc=doc)
 
@@ -146,27 +158,31 @@ class ElasticsearchDoFn(beam.DoFn):
             self.client.close()
 
 
+def strip_source_boilerplate(client, index: str, feed_url: str, items: list[Item]) -> list[Item]:
+    """For one source: learn the prefix and lines on most of its recent items (these and those
+    remembered in Elasticsearch), strip them, remember these items' edges."""
+    from wirefeed.es_io import load_source_edges, save_source_edges
+    from wirefeed.text.boilerplate import RECENT, Edges, edges, learn, strip_learned
+
+    current = {item.doc["id"]: edges(item.doc) for item in items if not enrich.is_withdrawn(item.doc)}
+    remembered = [Edges.from_json(e) for e in load_source_edges(client, index, feed_url)]
+    samples = list(current.values()) + [e for e in remembered if e.item_id not in current]
+    learned = learn(samples[:RECENT])
+    stripped = []
+    for item in items:
+        doc, removed = strip_learned(item.doc, learned)
+        if removed:
+            counter("boilerplate_stripped").inc()
+        stripped.append(replace(item, doc=doc))
+    if current:
+        save_source_edges(client, index, feed_url, [e.to_json() for e in samples[:RECENT]])
+    return stripped
+
+
 class StripSourceBoilerplate(ElasticsearchDoFn):
-    """For one source: learn the prefix and lines on most of its recent items (this run's and those
-    remembered in Elasticsearch), strip them, remember this run's item edges."""
-
     def process(self, keyed):
-        from wirefeed.es_io import load_source_edges, save_source_edges
-        from wirefeed.text.boilerplate import RECENT, Edges, edges, learn, strip_learned
-
         feed_url, items = keyed
-        items = list(items)
-        current = {item.doc["id"]: edges(item.doc) for item in items if not enrich.is_withdrawn(item.doc)}
-        remembered = [Edges.from_json(e) for e in load_source_edges(self.client, self.es.index, feed_url)]
-        samples = list(current.values()) + [e for e in remembered if e.item_id not in current]
-        learned = learn(samples[:RECENT])
-        for item in items:
-            doc, removed = strip_learned(item.doc, learned)
-            if removed:
-                counter("boilerplate_stripped").inc()
-            yield replace(item, doc=doc)
-        if current:
-            save_source_edges(self.client, self.es.index, feed_url, [e.to_json() for e in samples[:RECENT]])
+        yield from strip_source_boilerplate(self.client, self.es.index, feed_url, list(items))
 
 
 class StripLearnedBoilerplate(beam.PTransform):
@@ -187,42 +203,57 @@ def _latest(items):
     return max(items, key=lambda item: enrich.version_order(item.doc, item.offset), default=None)
 
 
-class AssignStories(ElasticsearchDoFn):
-    """Places each document in its story, batch by batch: copies found among this job's documents
-    and, through their LSH band keys, among those Elasticsearch holds in the window. All documents
-    come here under one key, so two copies read by different workers still meet; fingerprints are
-    cheap next to enrichment, so this one step does not hold the job back. Canonical documents
+def latest_versions(items) -> list[Item]:
+    """The latest version of each item id among the items."""
+    latest: dict[str, Item] = {}
+    for item in items:
+        seen = latest.get(item.doc["id"])
+        latest[item.doc["id"]] = item if seen is None else _latest([seen, item])
+    return list(latest.values())
+
+
+def assign_stories(client, es: ElasticsearchConfig, items: list[Item]) -> list[Item]:
+    """Places each document in its story, batch by batch: copies found among these documents and,
+    through their LSH band keys, among those Elasticsearch holds in the window. Canonical documents
     indexed earlier whose outlets grew come out too, to be written again."""
+    from wirefeed.es_io import story_candidates
+    from wirefeed.stories import StoryIndex, fingerprint, fold
+
+    items = sorted(items, key=lambda item: (item.doc.get("published_at") or "9999", item.doc["id"]))
+    index = StoryIndex()
+    located: dict[str, str] = {}  # id -> concrete index of documents already indexed
+    final: dict[str, Item] = {}  # handed on only at the end: a canonical may still gain outlets
+    for start in range(0, len(items), es.bulk_size):
+        batch = items[start:start + es.bulk_size]
+        prints = {item.doc["id"]: fingerprint(item.doc) for item in batch}
+        probes = [{**item.doc, "story_bands": list(prints[item.doc["id"]].bands)} for item in batch]
+        for doc in story_candidates(client, es.index, probes, es.story_window_days, located):
+            index.add_document(doc)
+        docs, touched = fold([item.doc for item in batch], index, prints)
+        by_id = {item.doc["id"]: item for item in batch}
+        for doc in docs:
+            final[doc["id"]] = replace(by_id[doc["id"]], doc=doc)
+        for doc in touched:
+            if doc["id"] in final:
+                final[doc["id"]] = replace(final[doc["id"]], doc=doc)
+            else:  # an earlier run's canonical, with the outlets this run added
+                counter("stories_grown").inc()
+                final[doc["id"]] = Item(origin="story-update", offset=-1, raw={"id": doc["id"]}, doc=doc)
+    placed = []
+    for item in final.values():
+        if item.doc["duplicate_of"]:
+            counter("story_copies").inc()
+        placed.append(replace(item, index=located.get(item.doc["id"])))
+    return placed
+
+
+class AssignStories(ElasticsearchDoFn):
+    """All documents come here under one key, so two copies read by different workers still meet;
+    fingerprints are cheap next to enrichment, so this one step does not hold the job back."""
 
     def process(self, keyed):
-        from wirefeed.es_io import story_candidates
-        from wirefeed.stories import StoryIndex, fingerprint, fold
-
         _, items = keyed
-        items = sorted(items, key=lambda item: (item.doc.get("published_at") or "9999", item.doc["id"]))
-        index = StoryIndex()
-        located: dict[str, str] = {}  # id -> concrete index of documents already indexed
-        final: dict[str, Item] = {}  # handed on only at the end: a canonical may still gain outlets
-        for start in range(0, len(items), self.es.bulk_size):
-            batch = items[start:start + self.es.bulk_size]
-            prints = {item.doc["id"]: fingerprint(item.doc) for item in batch}
-            probes = [{**item.doc, "story_bands": list(prints[item.doc["id"]].bands)} for item in batch]
-            for doc in story_candidates(self.client, self.es.index, probes, self.es.story_window_days, located):
-                index.add_document(doc)
-            docs, touched = fold([item.doc for item in batch], index, prints)
-            by_id = {item.doc["id"]: item for item in batch}
-            for doc in docs:
-                final[doc["id"]] = replace(by_id[doc["id"]], doc=doc)
-            for doc in touched:
-                if doc["id"] in final:
-                    final[doc["id"]] = replace(final[doc["id"]], doc=doc)
-                else:  # an earlier run's canonical, with the outlets this run added
-                    counter("stories_grown").inc()
-                    final[doc["id"]] = Item(origin="story-update", offset=-1, raw={"id": doc["id"]}, doc=doc)
-        for item in final.values():
-            if item.doc["duplicate_of"]:
-                counter("story_copies").inc()
-            yield replace(item, index=located.get(item.doc["id"]))
+        yield from assign_stories(self.client, self.es, list(items))
 
 
 class FoldStories(beam.PTransform):
@@ -247,25 +278,28 @@ class FoldStories(beam.PTransform):
 class BulkIndex(ElasticsearchDoFn):
     """One bulk request per batch; documents Elasticsearch rejects leave as dead letters."""
 
-    def __init__(self, es: ElasticsearchConfig):
-        super().__init__(es)
-        self.indexed = counter("indexed")
-        self.stale = counter("stale_versions")
-
     def process(self, batch: list[Item]):
-        from wirefeed.es_io import bulk_index
+        for letter in index_batch(self.client, self.es, batch):
+            yield beam.pvalue.TaggedOutput(DEAD, letter)
 
-        by_id = {item.doc["id"]: item for item in batch}
-        located = {item.doc["id"]: item.index for item in batch if item.index}
-        outcome = bulk_index(self.client, self.es.index, [item.doc for item in batch], self.es.max_retries, located)
-        self.indexed.inc(outcome.indexed)
-        counter("withdrawn").inc(outcome.withdrawn)
-        self.stale.inc(outcome.stale)
-        for doc, reason in outcome.rejected:
-            counter("deadletters").inc()
-            item = by_id[doc["id"]]
-            yield beam.pvalue.TaggedOutput(DEAD, deadletter.dead_letter(
-                "index", reason, item.raw, error_type="ElasticsearchRejected", item_id=doc["id"], source=item.origin))
+
+def index_batch(client, es: ElasticsearchConfig, batch: list[Item]) -> list[dict]:
+    """One bulk request; the dead letters of the documents Elasticsearch rejects."""
+    from wirefeed.es_io import bulk_index
+
+    by_id = {item.doc["id"]: item for item in batch}
+    located = {item.doc["id"]: item.index for item in batch if item.index}
+    outcome = bulk_index(client, es.index, [item.doc for item in batch], es.max_retries, located)
+    counter("indexed").inc(outcome.indexed)
+    counter("withdrawn").inc(outcome.withdrawn)
+    counter("stale_versions").inc(outcome.stale)
+    letters = []
+    for doc, reason in outcome.rejected:
+        counter("deadletters").inc()
+        item = by_id[doc["id"]]
+        letters.append(_dead(deadletter.dead_letter("index", reason, item.raw, error_type="ElasticsearchRejected",
+                                                    item_id=doc["id"], source=item.origin), item.position))
+    return letters
 
 
 class IndexDocuments(beam.PTransform):
@@ -292,6 +326,7 @@ class PublishDeadLetters(beam.DoFn):
         self.producer = kafka_io.JsonProducer(self.bootstrap, client_id="wirefeed-deadletters")
 
     def process(self, letter: dict):
+        letter = {k: v for k, v in letter.items() if k != POSITION}
         self.producer.send(self.topic, letter, key=letter.get("item_id"))
 
     def finish_bundle(self):

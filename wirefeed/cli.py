@@ -127,6 +127,8 @@ def _ingest(config, args) -> int:
 
 
 def _process(config, args) -> int:
+    if getattr(args, "streaming", False):
+        return _stream(config, args)
     from wirefeed.pipelines.process import run_process
 
     report = run_process(config)
@@ -139,6 +141,20 @@ def _process(config, args) -> int:
     _RUN_COUNTERS.update(counters)
     _RUN_COUNTERS.setdefault("records_read", report.records)
     return EXIT_PARTIAL if report.deadletters else EXIT_OK
+
+
+def _stream(config, args) -> int:
+    from wirefeed.metrics import LIVE
+    from wirefeed.pipelines.process import JobFailed
+    from wirefeed.pipelines.streaming import run_streaming
+
+    try:
+        state = run_streaming(config, args.metrics_port)
+    except RuntimeError as exc:
+        raise JobFailed(str(exc)) from None
+    _RUN_COUNTERS.update({k: v for k, v in LIVE.snapshot().items() if not k.startswith("last_")})
+    log.info("streaming job ended: %s; %s", state, json.dumps(LIVE.snapshot()))
+    return EXIT_OK
 
 
 _RUN_COUNTERS: dict[str, float] = {}
@@ -410,6 +426,12 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--all", action="store_true", help="poll every feed now, due or not")
         p.add_argument("--metrics-file", default=None, help="write this run's metrics here in Prometheus text "
                        "format (node_exporter textfile collector); env WIREFEED_METRICS_FILE")
+        if name == "process":
+            p.add_argument("--streaming", action="store_true", help="run without end: read wirefeed.raw as it "
+                           "grows, index within seconds, commit offsets after Elasticsearch acknowledged; stops "
+                           "on SIGTERM/SIGINT (exit 0)")
+            p.add_argument("--metrics-port", type=int, default=None, help="with --streaming: serve the job's "
+                           "counters at http://127.0.0.1:PORT/metrics (Prometheus text format)")
         p.set_defaults(func=func)
 
     p = sub.add_parser("search", help="search the index: one hit per story, with its copies and outlets")

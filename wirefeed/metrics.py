@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -26,6 +27,9 @@ HELP = {
     "feeds": "configured feeds", "feeds_polled": "feeds polled", "feeds_not_modified": "feeds answering 304",
     "feeds_failed": "feeds (or delivery files) that failed", "items_published": "raw items published to Kafka",
     "items_unchanged": "items seen before and unchanged", "items_rejected": "items failing the raw schema",
+    "retries": "Elasticsearch or Kafka calls retried after a failure", "flushes": "index-and-commit rounds",
+    "last_flush_seconds": "how long the last index-and-commit round took",
+    "last_flush_timestamp_seconds": "when the last index-and-commit round ended",
 }
 
 
@@ -65,3 +69,44 @@ def write_textfile(path: str | Path, command: str, counters: dict[str, float], s
     os.chmod(tmp, 0o644)
     os.replace(tmp, path)
     return path
+
+
+class LiveCounters:
+    """The streaming job's counters as they grow, for its HTTP endpoint. With Prism's loopback
+    worker the job's steps run in this process; on Flink or Dataflow, read the runner's metrics."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._values: dict[str, float] = {}
+        self._gauges: set[str] = set()
+        self.started = time.time()
+
+    def inc(self, name: str, by: float = 1) -> None:
+        with self._lock:
+            self._values[name] = self._values.get(name, 0) + by
+
+    def set(self, name: str, value: float) -> None:
+        with self._lock:
+            self._values[name] = value
+            self._gauges.add(name)
+
+    def snapshot(self) -> dict[str, float]:
+        with self._lock:
+            return dict(self._values)
+
+    def render(self) -> str:
+        with self._lock:
+            values, gauges = dict(self._values), set(self._gauges)
+        lines = []
+        for key, value in sorted(values.items()):
+            gauge = key in gauges
+            name = f"wirefeed_stream_{_NAME.sub('_', key)}" + ("" if gauge else "_total")
+            lines += [f"# HELP {name} {HELP.get(key, key.replace('_', ' '))} (streaming job)",
+                      f"# TYPE {name} {'gauge' if gauge else 'counter'}", f"{name} {float(value):g}"]
+        lines += ["# HELP wirefeed_stream_started_timestamp_seconds when the streaming job started",
+                  "# TYPE wirefeed_stream_started_timestamp_seconds gauge",
+                  f"wirefeed_stream_started_timestamp_seconds {self.started:.0f}"]
+        return "\n".join(lines) + "\n"
+
+
+LIVE = LiveCounters()
