@@ -2,6 +2,7 @@
 committed behind Elasticsearch, a poison message dead-lettered without stalling its partition; and,
 marked `fault`, the job SIGKILLed, Elasticsearch stopped for 30 s and the Kafka broker restarted
 mid-stream, each ending with every document indexed once and every offset committed."""
+import json
 import os
 import signal
 import socket
@@ -184,5 +185,51 @@ def test_kafka_broker_restarted_mid_stream_loses_nothing(job):
         job.publish_raw(items[100:])
         assert wait_until(lambda: remaining(job) == 0 and indexed(job) == len(items), 180, stream)
         assert set(job.documents()) == {i["id"] for i in items}
+    finally:
+        assert stream.stop() == 0
+
+
+@pytest.mark.fault
+def test_elasticsearch_answering_429_is_backed_off_without_loss(job):
+    from tests.integration.es_proxy import RejectingProxy
+
+    items = raw_items(200)
+    with RejectingProxy(job.settings.es_url, rejections=6) as proxy:
+        job.write_config([], url=proxy.url, bulk_size=20)  # small bulks: many requests to reject
+        kafka_io.ensure_topics(job.settings.kafka_bootstrap, {job.raw_topic: 2, job.deadletter_topic: 1})
+        stream = Streaming(job)
+        try:
+            publish_steadily(job, items, per_second=100).join(timeout=60)
+            assert wait_until(lambda: remaining(job) == 0 and indexed(job) == len(items), 180, stream)
+            assert proxy.rejected == 6  # Elasticsearch said "too many requests" six times
+            assert set(job.documents()) == {i["id"] for i in items} and job.dead_letters() == []
+        finally:
+            assert stream.stop() == 0
+
+
+def test_copies_read_from_different_partitions_fold_into_one_story(job):
+    """Partitions set the parallelism (one reader each); stories are assigned under one key, so two
+    copies of a dispatch that arrive on different partitions at the same moment still meet."""
+    from benchmarks.corpus import seed_items
+    from kafka import KafkaProducer
+
+    prepare(job)
+    seeds = len(seed_items())
+    items = raw_items(2 * seeds)  # item n and item n + seeds are near copies of one dispatch
+    stream = Streaming(job)
+    try:
+        job.publish_raw(items[:1])
+        assert wait_until(lambda: indexed(job) == 1, 180, stream)
+        producer = KafkaProducer(bootstrap_servers=job.settings.kafka_bootstrap, acks="all")
+        for n, item in enumerate(items[1:], 1):
+            value = json.dumps(item, ensure_ascii=False).encode()
+            producer.send(job.raw_topic, value=value, key=item["id"].encode(), partition=0 if n < seeds else 1)
+        producer.flush()
+        producer.close()
+        assert wait_until(lambda: remaining(job) == 0 and indexed(job) == len(items), 60, stream)
+        docs = job.documents()
+        pairs = [(docs[items[n]["id"]], docs[items[n + seeds]["id"]]) for n in range(1, seeds)]
+        assert all(a["story_id"] == b["story_id"] for a, b in pairs)  # copies across partitions share their story
+        assert len({d["story_id"] for d in docs.values()}) < len(docs)
     finally:
         assert stream.stop() == 0
