@@ -384,5 +384,25 @@ def run_streaming(config: Config, metrics_port: int | None = None) -> str:
     return PipelineState.CANCELLED if stopping.is_set() else state
 
 
+def launch_from_options(argv: list[str], starts: dict[int, int] | None = None, run: bool = True) -> beam.Pipeline:
+    """The streaming pipeline built from pipeline arguments alone (a Dataflow flex template, any
+    runner): wirefeed's options (``--kafka_bootstrap``, ``--es_url``, ...) and the runner's. Starts
+    are the group's committed offsets unless given."""
+    from wirefeed.pipelines.options import WirefeedOptions
+
+    options = beam.options.pipeline_options.PipelineOptions(argv)
+    options.view_as(beam.options.pipeline_options.StandardOptions).streaming = True
+    config = options.view_as(WirefeedOptions).config()
+    if starts is None:
+        kafka = config.kafka
+        starts = {r.partition: r.start for r in kafka_io.snapshot(kafka.bootstrap_servers, kafka.raw_topic,
+                                                                   kafka.consumer_group)}
+    pipeline = beam.Pipeline(options=options)
+    build(pipeline, config, starts)
+    if run:
+        pipeline.run()
+    return pipeline
+
+
 if __name__ == "__main__":  # pragma: no cover - `wirefeed process --streaming` is the entry point
     sys.exit("run `wirefeed process --streaming`")

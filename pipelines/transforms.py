@@ -106,6 +106,7 @@ class ApplyStage(beam.DoFn):
 
     def __init__(self, stage: Callable[[dict], dict]):
         self.stage = stage
+        self.passed = counter(f"{stage.__name__}_out")  # items out of each stage, for the per-stage view
 
     def process(self, item: Item):
         try:
@@ -121,6 +122,7 @@ class ApplyStage(beam.DoFn):
                 self.stage.__name__, f"unexpected error: {type(exc).__name__}: {exc}", item.raw,
                 error_type=type(exc).__name__, item_id=item.raw.get("id"), source=item.origin), item.position))
             return
+        self.passed.inc()
         yield replace(item, doc=doc)
 
 

@@ -30,6 +30,8 @@ HELP = {
     "retries": "Elasticsearch or Kafka calls retried after a failure", "flushes": "index-and-commit rounds",
     "last_flush_seconds": "how long the last index-and-commit round took",
     "last_flush_timestamp_seconds": "when the last index-and-commit round ended",
+    "clean_out": "items out of the Clean stage", "tag_language_out": "items out of the TagLanguage stage",
+    "tag_topics_out": "items out of the TagTopics stage", "validate_document_out": "documents that passed the schema",
 }
 
 
