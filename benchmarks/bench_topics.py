@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import argparse
 import random
-import time
 from collections import Counter
 from pathlib import Path
 
+from benchmarks.bench_language import speed
 from benchmarks.topic_lexicon import lexicon_baseline
 from wirefeed.topic_model import Example, read_labelled
 from wirefeed.topics import bundled_examples, resolve_label, tag_topics, taxonomy, train_model
@@ -92,15 +92,6 @@ def evaluate(run, examples: list[Example], title_only: bool = False) -> tuple[di
         pairs = [(top_level(e.codes), top_level(p)) for e, p in zip(examples, predictions) if e.language == language]
         by_language[language] = score(pairs, tops)["macro_f1"]
     return top, second, by_language
-
-
-def speed(run, examples: list[Example], seconds: float = 3.0) -> float:
-    done, started = 0, time.perf_counter()
-    while time.perf_counter() - started < seconds:
-        for example in examples:
-            run(example)
-        done += len(examples)
-    return done / (time.perf_counter() - started)
 
 
 def corpus_examples(count: int = 300) -> list[Example]:

@@ -186,14 +186,25 @@ class CommitPositions:
         return moved
 
 
+def _transient(exc: Exception) -> bool:
+    """A failure that waiting can cure: a service away, or Elasticsearch busy or still recovering
+    (429, or 5xx such as 'no shard available' while a restarted node opens its indices)."""
+    from elastic_transport import TransportError
+    from elasticsearch import ApiError
+
+    if isinstance(exc, (es_io.ElasticsearchUnavailable, kafka_io.KafkaUnavailable, TransportError)):
+        return True
+    return isinstance(exc, ApiError) and (exc.meta.status == 429 or exc.meta.status >= 500)
+
+
 def _retrying(what: str, action, wait_seconds: float):
     """Runs ``action`` until it succeeds, backing off (with jitter) for at most ``wait_seconds``."""
     delay, deadline = 0.5, time.monotonic() + wait_seconds
     while True:
         try:
             return action()
-        except (es_io.ElasticsearchUnavailable, kafka_io.KafkaUnavailable) as exc:
-            if time.monotonic() + delay > deadline:
+        except Exception as exc:  # noqa: BLE001 - only transient failures are retried, the rest re-raised
+            if not _transient(exc) or time.monotonic() + delay > deadline:
                 raise
             counter("retries").inc()
             metrics.LIVE.inc("retries")

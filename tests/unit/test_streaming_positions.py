@@ -38,3 +38,28 @@ def test_live_counters_render_prometheus_text():
     text = live.render()
     assert "# TYPE wirefeed_stream_indexed_total counter\nwirefeed_stream_indexed_total 4\n" in text
     assert "# TYPE wirefeed_stream_last_flush_seconds gauge\nwirefeed_stream_last_flush_seconds 0.25\n" in text
+
+
+def test_only_transient_failures_are_retried(monkeypatch):
+    import pytest
+    from elastic_transport import ApiResponseMeta, HttpHeaders
+    from elasticsearch import ApiError
+
+    from wirefeed.es_io import ElasticsearchUnavailable
+    from wirefeed.pipelines import streaming
+
+    monkeypatch.setattr(streaming.time, "sleep", lambda seconds: None)
+
+    def api_error(status):
+        meta = ApiResponseMeta(status=status, http_version="1.1", headers=HttpHeaders(), duration=0.0, node=None)
+        return ApiError("error", meta, {})
+
+    failures = [ElasticsearchUnavailable("down"), api_error(503), api_error(429)]
+
+    def flaky():
+        if failures:
+            raise failures.pop(0)
+        return "done"
+    assert streaming._retrying("indexing", flaky, wait_seconds=60) == "done" and not failures
+    with pytest.raises(ApiError):  # a 400 is a bug or bad data, not worth waiting for
+        streaming._retrying("indexing", lambda: (_ for _ in ()).throw(api_error(400)), wait_seconds=60)
