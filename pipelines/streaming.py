@@ -98,13 +98,23 @@ class ReadKafkaPartition(beam.DoFn):
         self.bootstrap = bootstrap
         self.topic = topic
         self.consumers = {}
+        self.warned = {}
 
     def setup(self):
         self.consumers = {}
+        self.warned: dict[int, float] = {}
 
     def teardown(self):
-        for consumer in self.consumers.values():
-            consumer.close()
+        for partition in list(self.consumers):
+            self._forget(partition)
+
+    def _forget(self, partition: int) -> None:
+        consumer = self.consumers.pop(partition, None)
+        if consumer is not None:
+            try:
+                consumer.close()
+            except Exception:  # noqa: BLE001 - closing a consumer whose broker is gone
+                pass
 
     def _consumer(self, partition: int):
         from kafka import KafkaConsumer, TopicPartition
@@ -121,13 +131,25 @@ class ReadKafkaPartition(beam.DoFn):
                 watermark=beam.DoFn.WatermarkEstimatorParam(ManualWatermarkEstimator.default_provider())):
         from kafka import TopicPartition
 
+        from kafka.errors import KafkaError
+
         partition, _ = element
         tp = TopicPartition(self.topic, partition)
-        consumer = self._consumer(partition)
         position = tracker.current_restriction().start
-        if consumer.position(tp) != position:
-            consumer.seek(tp, position)
-        records = consumer.poll(timeout_ms=POLL_MS).get(tp, [])
+        try:
+            consumer = self._consumer(partition)
+            if consumer.position(tp) != position:
+                consumer.seek(tp, position)
+            records = consumer.poll(timeout_ms=POLL_MS).get(tp, [])
+        except KafkaError as exc:  # the broker away (restarting, unreachable): try again shortly
+            self._forget(partition)
+            counter("retries").inc()
+            metrics.LIVE.inc("retries")
+            if time.monotonic() - self.warned.get(partition, -60.0) >= 30:
+                self.warned[partition] = time.monotonic()
+                log.warning("reading %s/%d failed, retrying every second: %s", self.topic, partition, exc)
+            tracker.defer_remainder(Duration(seconds=1))
+            return
         for record in records:
             if not tracker.try_claim(record.offset):
                 return
