@@ -2,6 +2,7 @@
 committed behind Elasticsearch, a poison message dead-lettered without stalling its partition; and,
 marked `fault`, the job SIGKILLed, Elasticsearch stopped for 30 s and the Kafka broker restarted
 mid-stream, each ending with every document indexed once and every offset committed."""
+import contextlib
 import json
 import os
 import signal
@@ -99,6 +100,22 @@ def services(action: str, name: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
+@contextlib.contextmanager
+def stopped(name: str):
+    """A local service stopped for the block, started again however the block ends."""
+    services("down", name)
+    try:
+        yield
+    finally:
+        services("up", name)
+
+
+def assert_all_indexed_once(job, items, stream) -> None:
+    """Every offset committed and every item indexed exactly once (documents' ids are the items')."""
+    assert wait_until(lambda: remaining(job) == 0 and indexed(job) == len(items), 180, stream)
+    assert set(job.documents()) == {i["id"] for i in items}
+
+
 def prepare(job) -> None:
     job.write_config([])
     kafka_io.ensure_topics(job.settings.kafka_bootstrap, {job.raw_topic: 2, job.deadletter_topic: 1})
@@ -141,8 +158,7 @@ def test_streaming_job_killed_mid_stream_then_restarted_loses_and_duplicates_not
     assert indexed(job) < len(items) and remaining(job) > 0  # what was read but not committed is still owed
     again = Streaming(job)
     try:
-        assert wait_until(lambda: remaining(job) == 0 and indexed(job) == len(items), 180, again)
-        assert set(job.documents()) == {i["id"] for i in items}  # every one, once (ids are the item ids)
+        assert_all_indexed_once(job, items, again)
     finally:
         assert again.stop() == 0
 
@@ -155,18 +171,14 @@ def test_elasticsearch_stopped_30_seconds_mid_stream_the_job_backs_off_and_catch
     try:
         job.publish_raw(items[:100])
         assert wait_until(lambda: indexed(job) == 100, 180, stream)
-        services("down", "elasticsearch")
-        try:
+        with stopped("elasticsearch"):
             publisher = publish_steadily(job, items[100:], per_second=20)
             time.sleep(30)
             assert stream.running()  # backing off, not failing
             assert remaining(job) > 0  # nothing committed past what Elasticsearch has
-        finally:
-            services("up", "elasticsearch")
         publisher.join(timeout=60)
-        assert wait_until(lambda: remaining(job) == 0 and indexed(job) == len(items), 180, stream)
+        assert_all_indexed_once(job, items, stream)
         assert stream.metrics()["wirefeed_stream_retries_total"] > 0
-        assert set(job.documents()) == {i["id"] for i in items}
     finally:
         assert stream.stop() == 0
 
@@ -179,16 +191,12 @@ def test_kafka_broker_restarted_mid_stream_loses_nothing(job):
     try:
         job.publish_raw(items[:100])
         assert wait_until(lambda: indexed(job) == 100 and remaining(job) == 0, 180, stream)
-        services("down", "kafka")
-        try:
+        with stopped("kafka"):
             time.sleep(5)
             assert stream.running()  # the readers wait for the broker, they do not fail the job
-        finally:
-            services("up", "kafka")
         job.publish_raw(items[100:])
-        assert wait_until(lambda: remaining(job) == 0 and indexed(job) == len(items), 180, stream)
+        assert_all_indexed_once(job, items, stream)
         assert stream.metrics()["wirefeed_stream_retries_total"] > 0
-        assert set(job.documents()) == {i["id"] for i in items}
     finally:
         assert stream.stop() == 0
 
@@ -204,9 +212,9 @@ def test_elasticsearch_answering_429_is_backed_off_without_loss(job):
         stream = Streaming(job)
         try:
             publish_steadily(job, items, per_second=100).join(timeout=60)
-            assert wait_until(lambda: remaining(job) == 0 and indexed(job) == len(items), 180, stream)
+            assert_all_indexed_once(job, items, stream)
             assert proxy.rejected == 6  # Elasticsearch said "too many requests" six times
-            assert set(job.documents()) == {i["id"] for i in items} and job.dead_letters() == []
+            assert job.dead_letters() == []
         finally:
             assert stream.stop() == 0
 
