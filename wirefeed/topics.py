@@ -30,7 +30,6 @@ MAX_TOPICS = 3
 MAX_SECOND_LEVEL = 2
 MODEL_FILE = "topic-model.v1.npz"
 LEXICON_FILE = "topic-lexicon.v2.txt"
-LABEL_LANGUAGES = ("ar", "en", "fr")
 
 
 @dataclass(frozen=True)
