@@ -144,20 +144,28 @@ class EnrichItems(beam.PTransform):
 # Source boilerplate -------------------------------------------------------------------------------
 
 class ElasticsearchDoFn(beam.DoFn):
-    """A step that talks to Elasticsearch: one client per worker, closed when the worker ends."""
+    """A step that talks to Elasticsearch: one client per DoFn instance, made at setup (or on first
+    use) and closed at teardown; an instance used again after a teardown makes a new one."""
 
     def __init__(self, es: ElasticsearchConfig):
         self.es = es
-        self.client = None
+        self._client = None
+
+    def client(self):
+        # A method, not a property: Beam looks at a DoFn's attributes when it builds the pipeline.
+        if self._client is None:
+            from wirefeed.es_io import make_client
+
+            self._client = make_client(self.es)
+        return self._client
 
     def setup(self):
-        from wirefeed.es_io import make_client
-
-        self.client = make_client(self.es)
+        self.client()  # a bad configuration fails here, before the first element
 
     def teardown(self):
-        if self.client is not None:
-            self.client.close()
+        client, self._client = self._client, None
+        if client is not None:
+            client.close()
 
 
 def strip_source_boilerplate(client, index: str, feed_url: str, items: list[Item]) -> list[Item]:
@@ -184,7 +192,7 @@ def strip_source_boilerplate(client, index: str, feed_url: str, items: list[Item
 class StripSourceBoilerplate(ElasticsearchDoFn):
     def process(self, keyed):
         feed_url, items = keyed
-        yield from strip_source_boilerplate(self.client, self.es.index, feed_url, list(items))
+        yield from strip_source_boilerplate(self.client(), self.es.index, feed_url, list(items))
 
 
 class StripLearnedBoilerplate(beam.PTransform):
@@ -255,7 +263,7 @@ class AssignStories(ElasticsearchDoFn):
 
     def process(self, keyed):
         _, items = keyed
-        yield from assign_stories(self.client, self.es, list(items))
+        yield from assign_stories(self.client(), self.es, list(items))
 
 
 class FoldStories(beam.PTransform):
@@ -281,7 +289,7 @@ class BulkIndex(ElasticsearchDoFn):
     """One bulk request per batch; documents Elasticsearch rejects leave as dead letters."""
 
     def process(self, batch: list[Item]):
-        for letter in index_batch(self.client, self.es, batch):
+        for letter in index_batch(self.client(), self.es, batch):
             yield beam.pvalue.TaggedOutput(DEAD, letter)
 
 

@@ -5,6 +5,7 @@ import copy
 import hashlib
 import logging
 import os
+import time
 from dataclasses import dataclass, field
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
@@ -162,12 +163,20 @@ def _source_key(feed_url: str) -> str:
     return hashlib.sha1(feed_url.encode("utf-8")).hexdigest()
 
 
-def load_source_edges(client: Elasticsearch, index: str, feed_url: str) -> list[dict]:
-    try:
-        found = client.options(ignore_status=404).get(index=boilerplate_index(index), id=_source_key(feed_url))
-    except TransportError as exc:
-        raise ElasticsearchUnavailable(f"cannot reach Elasticsearch: {exc}") from None
-    return (found.get("_source") or {}).get("samples", []) if found.get("found") else []
+def load_source_edges(client: Elasticsearch, index: str, feed_url: str, attempts: int = 8) -> list[dict]:
+    """The source's remembered item edges. Another worker may have just created the boilerplate
+    index: until its shard is active a read answers 503 (no_shard_available), so wait a little."""
+    for attempt in range(attempts):
+        try:
+            found = client.options(ignore_status=404).get(index=boilerplate_index(index), id=_source_key(feed_url))
+            return (found.get("_source") or {}).get("samples", []) if found.get("found") else []
+        except TransportError as exc:
+            raise ElasticsearchUnavailable(f"cannot reach Elasticsearch: {exc}") from None
+        except ApiError as exc:
+            if exc.meta.status != 503 or attempt == attempts - 1:
+                raise ElasticsearchUnavailable(f"reading {boilerplate_index(index)} failed: {exc}") from None
+            time.sleep(0.05 * 2 ** attempt)
+    return []
 
 
 def save_source_edges(client: Elasticsearch, index: str, feed_url: str, samples: list[dict]) -> None:
