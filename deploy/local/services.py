@@ -300,8 +300,9 @@ def kafka_up(settings: Settings, java: Path) -> str:
                  "-XX:+UseG1GC", "-Djava.awt.headless=true"]
     if not (data / "meta.properties").exists():
         cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        # One token: a random id starts with "-" one time in 64, and would be read as an option.
         run_checked([str(java), *java_opts, "-cp", classpath, "kafka.tools.StorageTool", "format",
-                     "-t", cluster_id, "-c", str(props)], "formatting the Kafka KRaft storage")
+                     f"--cluster-id={cluster_id}", "-c", str(props)], "formatting the Kafka KRaft storage")
     pid = start_process([str(java), *java_opts, "-cp", classpath, "kafka.Kafka", str(props)],
                         "kafka", settings, dict(os.environ), base)
     took = wait_until(lambda: kafka_healthy(settings), settings.timeout, "Kafka",
