@@ -40,8 +40,9 @@ from apache_beam.utils.timestamp import Duration, Timestamp
 
 from wirefeed import es_io, kafka_io, metrics
 from wirefeed.config import Config, ElasticsearchConfig
-from wirefeed.pipelines.transforms import (DEAD, POSITION, DecodeRawItem, EnrichItems, Item, assign_stories,
-                                           counter, index_batch, latest_versions, strip_source_boilerplate)
+from wirefeed.pipelines.transforms import (DEAD, POSITION, DecodeRawItem, ElasticsearchDoFn, EnrichItems, Item,
+                                           assign_stories, counter, index_batch, latest_versions,
+                                           send_dead_letter, strip_source_boilerplate)
 
 log = logging.getLogger(__name__)
 UNBOUNDED = 2 ** 62
@@ -235,7 +236,7 @@ def _retrying(what: str, action, wait_seconds: float):
             delay = min(delay * 2, 10.0)
 
 
-class IndexAndCommit(beam.DoFn):
+class IndexAndCommit(ElasticsearchDoFn):
     """Under one key: gathers items and dead letters, and every ``flush_seconds`` strips learned
     boilerplate, assigns stories, bulk-indexes, publishes dead letters and then commits the offsets
     all of them stand for. One key means one flush at a time, so copies meet and commits are ordered."""
@@ -247,18 +248,18 @@ class IndexAndCommit(beam.DoFn):
 
     def __init__(self, es: ElasticsearchConfig, bootstrap: str, group: str, raw_topic: str, deadletter_topic: str,
                  starts: dict[int, int], flush_seconds: float = FLUSH_SECONDS, unavailable_wait: float = 120.0):
-        self.es, self.bootstrap, self.group = es, bootstrap, group
+        super().__init__(es)
+        self.bootstrap, self.group = bootstrap, group
         self.raw_topic, self.deadletter_topic = raw_topic, deadletter_topic
         self.starts, self.flush_seconds, self.unavailable_wait = starts, flush_seconds, unavailable_wait
-        self.client = self.producer = None
+        self.producer = None
 
     def setup(self):
-        self.client = es_io.make_client(self.es)
+        super().setup()
         self.producer = kafka_io.JsonProducer(self.bootstrap, client_id="wirefeed-stream-deadletters")
 
     def teardown(self):
-        if self.client is not None:
-            self.client.close()
+        super().teardown()
         if self.producer is not None:
             self.producer.close()
 
@@ -308,14 +309,14 @@ class IndexAndCommit(beam.DoFn):
             for item in items:
                 by_source.setdefault(item.doc["source"]["feed_url"], []).append(item)
             stripped = [s for url, group in by_source.items()
-                        for s in strip_source_boilerplate(self.client, self.es.index, url, group)]
-            return assign_stories(self.client, self.es, stripped)
+                        for s in strip_source_boilerplate(self.client(), self.es.index, url, group)]
+            return assign_stories(self.client(), self.es, stripped)
 
         placed = _retrying("assigning stories", prepare, self.unavailable_wait)
         letters = []
         for start in range(0, len(placed), self.es.bulk_size):
             batch = placed[start:start + self.es.bulk_size]
-            letters += _retrying("bulk indexing", lambda: index_batch(self.client, self.es, batch),
+            letters += _retrying("bulk indexing", lambda: index_batch(self.client(), self.es, batch),
                                  self.unavailable_wait)
         indexed = len(placed) - len(letters)
         metrics.LIVE.inc("indexed", indexed)
@@ -325,8 +326,7 @@ class IndexAndCommit(beam.DoFn):
         if not letters:
             return
         for letter in letters:
-            clean = {k: v for k, v in letter.items() if k != POSITION}
-            self.producer.send(self.deadletter_topic, clean, key=clean.get("item_id"))
+            send_dead_letter(self.producer, self.deadletter_topic, letter)
         _retrying("publishing dead letters", self.producer.flush, self.unavailable_wait)
         metrics.LIVE.inc("deadletters", len(letters))
 

@@ -40,6 +40,12 @@ def _dead(letter: dict, position) -> dict:
     return letter
 
 
+def send_dead_letter(producer: kafka_io.JsonProducer, topic: str, letter: dict) -> None:
+    """Send a dead letter as the schema has it, without the streaming job's record position."""
+    letter = {k: v for k, v in letter.items() if k != POSITION}
+    producer.send(topic, letter, key=letter.get("item_id"))
+
+
 def counter(name: str):
     return Metrics.counter(NAMESPACE, name)
 
@@ -336,8 +342,7 @@ class PublishDeadLetters(beam.DoFn):
         self.producer = kafka_io.JsonProducer(self.bootstrap, client_id="wirefeed-deadletters")
 
     def process(self, letter: dict):
-        letter = {k: v for k, v in letter.items() if k != POSITION}
-        self.producer.send(self.topic, letter, key=letter.get("item_id"))
+        send_dead_letter(self.producer, self.topic, letter)
 
     def finish_bundle(self):
         self.producer.flush()

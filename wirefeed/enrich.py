@@ -15,7 +15,7 @@ from wirefeed.stories import new_story_id
 from wirefeed.text.attribution import agency_for, attribute
 from wirefeed.text.clean import clean_item, content_hash
 from wirefeed.text.normalize import matching_form
-from wirefeed.topics import label_for, provider_topics
+from wirefeed.topics import label_for, provider_topics, taxonomy
 from wirefeed.topics import tag_topics as classify_topics
 from wirefeed.validation import DOCUMENT_SCHEMA, RAW_SCHEMA, SchemaError, validate
 
@@ -150,7 +150,7 @@ def tag_topics(doc: dict) -> dict:
     detected language."""
     topics = [{**t, "label": label_for(t["code"], doc["language"], t["label"])} if t["origin"] == "provider" else t
               for t in doc["topics"]]
-    if not any(t["origin"] == "provider" and label_for(t["code"], "en") for t in topics):
+    if not any(t["origin"] == "provider" and t["code"] in taxonomy() for t in topics):
         topics += classify_topics(doc["title"], doc["body"], doc["language"])
     return {**doc, "topics": topics}
 

@@ -169,14 +169,14 @@ def load_source_edges(client: Elasticsearch, index: str, feed_url: str, attempts
     for attempt in range(attempts):
         try:
             found = client.options(ignore_status=404).get(index=boilerplate_index(index), id=_source_key(feed_url))
-            return (found.get("_source") or {}).get("samples", []) if found.get("found") else []
+            break
         except TransportError as exc:
             raise ElasticsearchUnavailable(f"cannot reach Elasticsearch: {exc}") from None
         except ApiError as exc:
             if exc.meta.status != 503 or attempt == attempts - 1:
                 raise ElasticsearchUnavailable(f"reading {boilerplate_index(index)} failed: {exc}") from None
             time.sleep(0.05 * 2 ** attempt)
-    return []
+    return (found.get("_source") or {}).get("samples", []) if found.get("found") else []
 
 
 def save_source_edges(client: Elasticsearch, index: str, feed_url: str, samples: list[dict]) -> None:
