@@ -173,19 +173,21 @@ class TopicModel:
         self.hashes = hashes[order].astype(np.uint32)
         self.weights = weights[order].astype(np.float32)
         self.bias = bias.astype(np.float32)
+        self.prior = _softmax_groups(self.bias, self.groups)  # what the model says of a text it knows nothing of
         self.meta = meta or {}
 
-    def scores(self, title: str, body: str) -> np.ndarray:
-        """Per code (``self.codes`` order): its probability among its siblings."""
+    def scores(self, title: str, body: str) -> np.ndarray | None:
+        """Per code (``self.codes`` order): its probability among its siblings; None when the text
+        has no feature the model learned (the bias alone is a prior, not evidence)."""
         hashes, values = features(title, body, self.lexicon)
-        logits = self.bias.copy()
-        if len(hashes):
-            at = np.searchsorted(self.hashes, hashes)
-            at[at == len(self.hashes)] = 0
-            known = self.hashes[at] == hashes
-            if known.any():
-                logits += values[known] @ self.weights[at[known]]
-        return _softmax_groups(logits, self.groups)
+        if not len(hashes):
+            return None
+        at = np.searchsorted(self.hashes, hashes)
+        at[at == len(self.hashes)] = 0
+        known = self.hashes[at] == hashes
+        if not known.any():
+            return None
+        return _softmax_groups(self.bias + values[known] @ self.weights[at[known]], self.groups)
 
     def save(self, path: str | Path) -> None:
         buffer = io.BytesIO()

@@ -7,7 +7,8 @@ subject URIs are mapped onto Media Topics with origin "provider" and kept verbat
 them get the classifier's topics (``tag_topics``) with origin "model": a learned multi-label model
 (``wirefeed/topic_model.py``, shipped trained as ``wirefeed/models/topic-model.v1.npz``), each topic
 with its probability as score. A top-level topic is kept at ``THRESHOLD`` (the likeliest one down to
-``FALLBACK_THRESHOLD``, since nearly every wire item has a topic), at most ``MAX_TOPICS``; a
+``FALLBACK_THRESHOLD`` if the text, not the prior alone, raised it, since nearly every wire item has
+a topic), at most ``MAX_TOPICS``; a
 second-level topic only under a kept broader topic and at ``SECOND_LEVEL_THRESHOLD``.
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ from wirefeed.topic_model import Example, Lexicon, TopicModel, read_labelled, tr
 
 THRESHOLD = 0.5
 FALLBACK_THRESHOLD = 0.25
+FALLBACK_LIFT = 0.1  # the fallback topic must owe that much to the text, not to the prior alone
 SECOND_LEVEL_THRESHOLD = 0.7  # chosen by cross-validation on the training corpus: precision over recall
 MAX_TOPICS = 3
 MAX_SECOND_LEVEL = 2
@@ -156,14 +158,18 @@ def default_model() -> TopicModel:
         return TopicModel.load(handle, default_lexicon())
 
 
-def choose_topics(codes: list[str], probabilities: np.ndarray, language: str) -> list[dict]:
+def choose_topics(codes: list[str], probabilities: np.ndarray, language: str,
+                  prior: np.ndarray | None = None) -> list[dict]:
     """The decision rule over a model's probabilities (each among its siblings): top-level topics,
-    each followed by its confident second-level topics, scored by their joint probability."""
+    each followed by its confident second-level topics, scored by their joint probability.
+    ``prior`` is the model's answer for a text without evidence (see ``FALLBACK_LIFT``)."""
     known = taxonomy()
     score = dict(zip(codes, probabilities.tolist()))
+    base = dict(zip(codes, prior.tolist())) if prior is not None else {}
     top = sorted((c for c in codes if c in known and known[c].broader is None), key=lambda c: (-score[c], c))
     chosen = [c for c in top if score[c] >= THRESHOLD][:MAX_TOPICS]
-    if not chosen and top and score[top[0]] >= FALLBACK_THRESHOLD:
+    if (not chosen and top and score[top[0]] >= FALLBACK_THRESHOLD
+            and score[top[0]] >= base.get(top[0], 0.0) + FALLBACK_LIFT):
         chosen = [top[0]]
     tagged = []
     for code in chosen:
@@ -183,4 +189,5 @@ def tag_topics(title: str, body: str, language: str, model: TopicModel | None = 
     if not (title or "").strip() and not (body or "").strip():
         return []
     model = model or default_model()
-    return choose_topics(model.codes, model.scores(title or "", body or ""), language)
+    probabilities = model.scores(title or "", body or "")
+    return [] if probabilities is None else choose_topics(model.codes, probabilities, language, model.prior)
