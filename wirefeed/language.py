@@ -13,7 +13,8 @@ sum that is the same every time and several times faster. Around it:
   the 30,000 commonest words of each), which is what tells a 3-word headline in Portuguese from
   Spanish or Italian where character n-grams cannot;
 - the declared language (the feed's or the agency's) as a prior that strong evidence overrules;
-- ``und`` rather than a confident wrong answer when there is too little text (numbers, a URL, a name).
+- ``und`` rather than a confident wrong answer when there is too little text (numbers, a URL) or
+  only a person's name (a given name from ``wirefeed/models/given-names.txt`` and capitalised words).
 """
 from __future__ import annotations
 
@@ -149,6 +150,37 @@ def _alphabet_evidence(text: str, languages: tuple[str, ...]) -> np.ndarray:
     return evidence
 
 
+# A person's name is no evidence of the text's language: "Emmanuel Macron" is not French text.
+MAX_NAME_WORDS = 4
+COMMON_WORD_ZIPF = 5.0  # a given name this frequent as a word ("Will", "Nova", "Pedro") is read as a word
+_NAME_PARTICLES = frozenset("al el bin ibn bint abu ben de da di del della do dos das du van von der den la le y".split())
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    """Given names in Latin script (``wirefeed/models/given-names.txt``, from Faker's person providers)."""
+    from importlib import resources
+
+    text = resources.files("wirefeed.models").joinpath("given-names.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def is_a_name(text: str, languages: frozenset[str]) -> bool:
+    """Whether a short Latin-script text is only a person's name: at most four capitalised words (name
+    particles such as "bin" or "de" aside), the first a given name that none of the languages
+    uses as a common word."""
+    words = _NON_LETTERS.sub(" ", text).split()
+    core = [w for w in words if w.lower() not in _NAME_PARTICLES]
+    if not core or len(words) > MAX_NAME_WORDS or not all(w[0].isupper() for w in core):
+        return False
+    first = core[0].lower()
+    if first not in _given_names():
+        return False
+    import wordfreq
+
+    return max(wordfreq.zipf_frequency(first, language) for language in languages) < COMMON_WORD_ZIPF
+
+
 def _script(text: str) -> str:
     counts = {"arabic": len(_ARABIC_SCRIPT.findall(text)), "cyrillic": len(_CYRILLIC.findall(text)),
               "latin": len(_LATIN.findall(text))}
@@ -180,7 +212,7 @@ def detect_language(text: str, declared: str | None = None, candidates: frozense
             return LanguageTag(decided, 0.99)
         if "fa" not in allowed and "ur" not in allowed and "ar" in allowed:
             return LanguageTag("ar", 0.9)
-    if letters < MIN_LETTERS:
+    if letters < MIN_LETTERS or (script == "latin" and is_a_name(sample, allowed)):
         return LanguageTag(declared or UNDETERMINED, 0.0)
     if len(allowed) == 1:
         [only] = allowed

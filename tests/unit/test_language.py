@@ -1,6 +1,6 @@
 import pytest
 
-from wirefeed.language import detect_language
+from wirefeed.language import LanguageTag, detect_language, is_a_name
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -68,3 +68,16 @@ def test_evaluation_set_accuracy():
     sets, _ = load()
     assert accuracy(ours, sets["sentences"])[0] >= 0.995
     assert accuracy(ours, sets["headlines"])[0] >= 0.97
+
+
+@pytest.mark.parametrize("name", ["Emmanuel Macron", "Donald Trump", "Giorgia Meloni", "Mohammed bin Salman", "Abdullah II"])
+def test_a_persons_name_is_no_evidence_of_language(name):
+    assert detect_language(name) == LanguageTag("und", 0.0)
+    assert detect_language(name, "ar").language == "ar"  # the declared language stands
+
+
+def test_a_headline_that_starts_with_a_name_or_a_common_word_is_still_read():
+    assert detect_language("Emmanuel Macron se rend à Berlin pour un sommet").language == "fr"
+    assert detect_language("Will Prices Rise Again").language == "en"  # "Will" is a word before a name
+    assert detect_language("Nova Lei Aprovada").language == "pt"
+    assert is_a_name("Jean-Luc Mélenchon", frozenset({"fr"})) is False  # "Jean" is a common French word
