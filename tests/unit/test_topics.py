@@ -6,7 +6,7 @@ import pytest
 
 from wirefeed.cli import main
 from wirefeed.topic_model import Example, TopicModel, features, provider_labelled
-from wirefeed.topics import (LEXICON_FILE, bundled_examples, default_model, media_topic_for, provider_media_topics,
+from wirefeed.topics import (LEXICON_FILE, bundled_examples, choose_topics, default_model, media_topic_for, provider_media_topics,
                              provider_topics, resolve_label, tag_topics, taxonomy, train_model)
 
 
@@ -161,3 +161,15 @@ def test_cli_trains_on_provider_coded_items_and_the_job_can_use_the_model(tmp_pa
     assert main(["topics", "train", "--no-bundled", "--out", str(out)]) == 2  # nothing to learn from
     assert main(["topics", "tag", "Derby: the hosts win the cup match", "--language", "fr"]) == 0
     assert json.loads(capsys.readouterr().out.splitlines()[0])["code"] == "medtop:15000000"
+
+
+def test_the_fallback_topic_must_owe_its_score_to_the_text():
+    codes = list(taxonomy())
+    human_interest = codes.index("medtop:08000000")
+    prior = np.full(len(codes), 0.05)
+    prior[human_interest] = 0.28  # what a model leaning to human interest says of a text it knows nothing of
+    probabilities = prior.copy()  # past FALLBACK_THRESHOLD (0.25), short of THRESHOLD (0.5)
+    assert [t["code"] for t in choose_topics(codes, probabilities, "en")] == ["medtop:08000000"]
+    assert choose_topics(codes, probabilities, "en", prior) == []  # the prior alone is no evidence
+    probabilities[human_interest] = 0.4  # the text raised it by 0.12
+    assert [t["code"] for t in choose_topics(codes, probabilities, "en", prior)] == ["medtop:08000000"]
