@@ -218,7 +218,7 @@ def main() -> None:
         server.wait()
 
     print(f"{args.feeds} feeds on {args.hosts} loopback hosts, {args.items} items each; pollers on one core")
-    print(f"| poller | pass | 200 | 304 | items published | seconds | polls/min | ratio to baseline | peak RSS MB |")
+    print("| poller | pass | 200 | 304 | items published | seconds | polls/min | ratio to baseline | peak RSS MB |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, result in (("baseline: plain aiohttp conditional GET", plain), ("`wirefeed ingest --once`", ours)):
         for number, (pass_, base) in enumerate(zip(result["passes"], plain["passes"]), 1):

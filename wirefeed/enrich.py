@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timezone
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from wirefeed.language import CANDIDATES, detect_language
 from wirefeed.stories import fingerprint as story_fingerprint
