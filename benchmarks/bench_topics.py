@@ -7,8 +7,8 @@ core, for both.
 
 The default evaluation set is benchmarks/data/topic-eval/<language>.txt: 306 items (6 per top-level
 topic and language, a few with two topics, second-level labels too), written apart from the training
-corpus (wirefeed/models/topic-training/) about other events, but early enough to shape it. ``--cv K`` also reports K-fold
-cross-validation on the training corpus (the model retrained K times), a second, independent view.
+corpus (wirefeed/models/topic-training/) about other events, but early enough to shape it. ``--cv K``
+also reports K-fold cross-validation on the training corpus (the model retrained K times).
 Speed is measured on the evaluation items and on the benchmark corpus's cleaned sample items
 (2.4 KB bodies). ``--data benchmarks/data/topic-eval-frozen-3`` runs the set written after the
 model, the lexicon and the thresholds were frozen (306 items, top-level labels only, other stories

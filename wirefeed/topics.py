@@ -8,8 +8,8 @@ them get the classifier's topics (``tag_topics``) with origin "model": a learned
 (``wirefeed/topic_model.py``, shipped trained as ``wirefeed/models/topic-model.v1.npz``), each topic
 with its probability as score. A top-level topic is kept at ``THRESHOLD`` (the likeliest one down to
 ``FALLBACK_THRESHOLD`` if the text, not the prior alone, raised it, since nearly every wire item has
-a topic), at most ``MAX_TOPICS``; a
-second-level topic only under a kept broader topic and at ``SECOND_LEVEL_THRESHOLD``.
+a topic), at most ``MAX_TOPICS``; a second-level topic only under a kept broader topic and at
+``SECOND_LEVEL_THRESHOLD``.
 """
 from __future__ import annotations
 
